@@ -1,0 +1,5 @@
+import { mount } from 'svelte';
+import InstructorApp from './InstructorApp.svelte';
+import './instructor.css';
+
+mount(InstructorApp, { target: document.getElementById('app')!, props: { path: location.pathname } });

@@ -1,0 +1,11 @@
+/**
+ * A random v4 UUID. `crypto.randomUUID` exists only in secure contexts, and phones reach the clinic's server
+ * over plain HTTP on the LAN, so this builds one from `getRandomValues`, which works everywhere.
+ */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

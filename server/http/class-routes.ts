@@ -1,0 +1,44 @@
+/** /api/classes: open a class from a sequence, list the instructor's classes, read one with its join QR code. */
+import { Router, type Request } from 'express';
+import QRCode from 'qrcode';
+import { classOpenSchema, type ClassDetails, type ClassListItem } from '../../shared/schemas/class.js';
+import { instructorState, type ClassService } from '../services/class-service.js';
+import type { ClassRecord } from '../storage/storage.js';
+import { parseBody } from './http-errors.js';
+import { signedIn } from './require-instructor.js';
+
+export function classRoutes(classes: ClassService, publicUrl: string | undefined): Router {
+  const router = Router();
+
+  async function details(record: ClassRecord, req: Request): Promise<ClassDetails> {
+    const base = publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    const joinUrl = new URL(`/join/${record.code}`, base).href;
+    const qrSvg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    return { class: instructorState(record), joinUrl, qrSvg };
+  }
+
+  router.get('/', async (_req, res) => {
+    const records = await classes.listClasses(signedIn(res).id);
+    const items: ClassListItem[] = records.map((r) => ({
+      classId: r.id,
+      code: r.code,
+      title: r.title,
+      status: r.status,
+      createdAt: r.createdAt,
+    }));
+    res.json(items);
+  });
+
+  router.post('/', async (req, res) => {
+    const { sequenceId } = parseBody(classOpenSchema, req);
+    const record = await classes.openClass(signedIn(res).id, sequenceId, Date.now());
+    res.status(201).json(await details(record, req));
+  });
+
+  router.get('/:classId', async (req, res) => {
+    const record = await classes.ownClass(req.params.classId, signedIn(res).id);
+    res.json(await details(record, req));
+  });
+
+  return router;
+}

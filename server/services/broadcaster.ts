@@ -1,0 +1,14 @@
+/**
+ * How services announce what they stored, without knowing the transport. The Socket.IO implementation is in
+ * `realtime/socket-broadcaster.ts`; services call it only after the write has committed.
+ */
+import type { ClassRecord } from '../storage/storage.js';
+
+export interface Broadcaster {
+  /** The class's state changed: every phone and the tablet get the new state. */
+  classChanged(record: ClassRecord): void;
+  /** A flag was stored: the tablet's counts are due (coalesced by the implementation). */
+  flagsChanged(classId: string): void;
+  /** Someone joined, connected or left: the tablet's presence figures are due (coalesced). */
+  presenceChanged(classId: string): void;
+}

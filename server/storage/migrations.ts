@@ -1,0 +1,90 @@
+/**
+ * The schema's history, applied on start. Written once for both engines: ids are text (random UUIDs),
+ * times bigint milliseconds, so no column differs by dialect.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('instructors')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('instructor_id', 'text', (c) => c.notNull().references('instructors.id').onDelete('cascade'))
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sequences')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instructor_id', 'text', (c) => c.notNull().references('instructors.id').onDelete('cascade'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('cues_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sequences_by_instructor').on('sequences').column('instructor_id').execute();
+      await db.schema
+        .createTable('classes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instructor_id', 'text', (c) => c.notNull().references('instructors.id'))
+        // No foreign key: deleting a sequence keeps its past classes.
+        .addColumn('sequence_id', 'text')
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('cues_json', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('classes_by_instructor').on('classes').columns(['instructor_id', 'created_at']).execute();
+      // A join code is unique among classes that have not ended; ended classes may share one.
+      await db.schema
+        .createIndex('classes_open_code')
+        .on('classes')
+        .column('code')
+        .unique()
+        .where(sql.ref('status'), '<>', 'ended')
+        .execute();
+      await db.schema.createIndex('classes_by_code').on('classes').columns(['code', 'created_at']).execute();
+      await db.schema
+        .createTable('participants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('participants_class_token', ['class_id', 'token_hash'])
+        .execute();
+      await db.schema
+        .createTable('flags')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('participant_id', 'text', (c) => c.notNull().references('participants.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('region', 'text')
+        .addColumn('strength', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('flags_by_class_cue').on('flags').columns(['class_id', 'cue_index']).execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the database up to the newest schema; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error;
+}

@@ -1,0 +1,101 @@
+/**
+ * The one storage seam. Services talk to this interface only; `open-storage.ts` picks the engine. Every
+ * multi-row change is one transaction inside an implementation; class transitions are conditional on the
+ * revision, so the row is the lock, also across processes.
+ */
+import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { CueTally, FlagSubmit } from '../../shared/schemas/flag.js';
+import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
+
+export interface InstructorRecord {
+  id: string;
+  email: string;
+  passwordHash: string;
+}
+
+/** A class as stored: its run state and the snapshot of the sequence it runs. */
+export interface ClassRecord {
+  id: string;
+  instructorId: string;
+  sequenceId: string | null;
+  code: string;
+  title: string;
+  language: Language;
+  cues: Cue[];
+  status: ClassStatus;
+  cueIndex: number;
+  revision: number;
+  createdAt: number;
+}
+
+/** The fields a transition changes. */
+export interface ClassRunUpdate {
+  status: ClassStatus;
+  cueIndex: number;
+  revision: number;
+}
+
+export interface NewClass {
+  id: string;
+  instructorId: string;
+  sequenceId: string;
+  code: string;
+  title: string;
+  language: Language;
+  cues: Cue[];
+  createdAt: number;
+}
+
+/** A flag as a participant sent it, with who (an anonymous participant id) and when. */
+export interface NewFlag extends FlagSubmit {
+  classId: string;
+  participantId: string;
+  createdAt: number;
+}
+
+export interface Storage {
+  /** Answers when storage can be read (the health check). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  countInstructors(): Promise<number>;
+  /**
+   * Creates an instructor with their starter sequences in one transaction. With `onlyIfFirst`, refuses
+   * (returns null) when any instructor exists: first-run sign-up.
+   */
+  createInstructor(
+    account: { id: string; email: string; passwordHash: string; createdAt: number },
+    starterSequences: SequenceInput[],
+    options: { onlyIfFirst: boolean },
+  ): Promise<InstructorRecord | null>;
+  findInstructorByEmail(email: string): Promise<InstructorRecord | null>;
+  findInstructorById(id: string): Promise<InstructorRecord | null>;
+
+  createSession(session: { idHash: string; instructorId: string; expiresAt: number }): Promise<void>;
+  /** The instructor id of an unexpired session. */
+  findSession(idHash: string, now: number): Promise<string | null>;
+  deleteSession(idHash: string): Promise<void>;
+
+  listSequences(instructorId: string): Promise<Sequence[]>;
+  /** A sequence of this instructor's, or null (also for another instructor's). */
+  getSequence(id: string, instructorId: string): Promise<Sequence | null>;
+
+  createClass(newClass: NewClass): Promise<ClassRecord>;
+  getClass(id: string): Promise<ClassRecord | null>;
+  /** The class with this join code that has not ended, else the newest that has. */
+  findClassByCode(code: string): Promise<ClassRecord | null>;
+  /** Whether a class that has not ended uses this code. */
+  isCodeInUse(code: string): Promise<boolean>;
+  listClasses(instructorId: string): Promise<ClassRecord[]>;
+  /** Writes the transition only if the class is still at `expectedRevision`; false if it moved on. */
+  updateClassRun(id: string, expectedRevision: number, update: ClassRunUpdate, now: number): Promise<boolean>;
+
+  /** Adds the participant with this token hash to the class, or finds them; returns their id. */
+  upsertParticipant(classId: string, tokenHash: string, now: number): Promise<{ id: string; isNew: boolean }>;
+  countParticipants(classId: string): Promise<number>;
+
+  /** Stores a flag once: false when a flag with its id already exists. */
+  insertFlag(flag: NewFlag): Promise<boolean>;
+  /** Per cue of the class, tension and relief counts and how many participants they come from. */
+  tallyFlags(classId: string): Promise<CueTally[]>;
+}

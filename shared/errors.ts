@@ -1,0 +1,56 @@
+/**
+ * Error codes a client can receive, `area/reason`. The message that travels with a code is for people;
+ * clients branch on the code only.
+ */
+export const errorCodes = [
+  /** The message did not match its schema. */
+  'input/invalid',
+  /** The caller is not signed in or the handshake did not identify them. */
+  'auth/required',
+  /** The caller is known but may not do this. */
+  'auth/forbidden',
+  /** E-mail or password wrong. */
+  'auth/invalid_credentials',
+  /** Sign-up is closed because an account exists. */
+  'auth/signup_closed',
+  /** No such class (or not one of yours). */
+  'class/not_found',
+  /** The command was made against an older revision of the class; the current state comes with it. */
+  'class/stale_revision',
+  /** The command is not allowed in the class's current state (e.g. Next on the last cue). */
+  'class/illegal_transition',
+  /** The flag names a cue the class has not got, or the class has not started. */
+  'flag/invalid_cue',
+  /** No such sequence (or not one of yours). */
+  'sequence/not_found',
+  /** Too many requests; try again shortly. */
+  'rate/limited',
+  /** Something failed on the server; it has been logged. */
+  'server/internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** The error half of every acknowledgement and every HTTP error body. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Per-field problems, `path: message`, when the input was invalid. */
+  issues?: string[];
+}
+
+/** An error a service throws to be answered to the client as it is (not logged as a failure). */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: string[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toJSON(): ApiError {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { Cue, Language } from './sequence.js';
+
+/** Where a class is in its life. */
+export type ClassStatus = 'lobby' | 'running' | 'paused' | 'ended';
+
+/** Opening a class from one of the instructor's sequences. */
+export const classOpenSchema = z.object({ sequenceId: z.string().min(1).max(64) });
+export type ClassOpen = z.infer<typeof classOpenSchema>;
+
+/**
+ * What the instructor's tablet asks of a class. `revision` is the revision the tablet saw: a command made
+ * against an older one is refused with the current state, so double taps and two tablets are safe.
+ */
+export const classCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('next'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('previous'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('pause'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('resume'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('end'), revision: z.number().int().min(0) }),
+  z.object({ type: z.literal('jump'), revision: z.number().int().min(0), cueIndex: z.number().int().min(0).max(99) }),
+]);
+export type ClassCommand = z.infer<typeof classCommandSchema>;
+
+/** What every phone may see of a class: never the private notes, never the group's counts. */
+export interface PublicClassState {
+  code: string;
+  title: string;
+  language: Language;
+  status: ClassStatus;
+  /** Index of the current cue; -1 in the lobby. */
+  cueIndex: number;
+  cueCount: number;
+  /** The current cue without its private note; null in the lobby. */
+  cue: Omit<Cue, 'note'> | null;
+  revision: number;
+}
+
+/** What the instructor's tablet gets: the public state plus the whole snapshot with notes. */
+export interface InstructorClassState extends PublicClassState {
+  classId: string;
+  cues: Cue[];
+}
+
+/** What `/api/classes/:id` answers: the state, the address phones join at, and its QR code as SVG markup. */
+export interface ClassDetails {
+  class: InstructorClassState;
+  joinUrl: string;
+  qrSvg: string;
+}
+
+/** One line of the instructor's class list. */
+export interface ClassListItem {
+  classId: string;
+  code: string;
+  title: string;
+  status: ClassStatus;
+  createdAt: number;
+}

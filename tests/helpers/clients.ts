@@ -1,0 +1,83 @@
+/** Real clients against a test server: an instructor over HTTP with a cookie, sockets for both roles. */
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, Handshake, ServerToClientEvents } from '../../shared/protocol.js';
+import type { ClassDetails } from '../../shared/schemas/class.js';
+import type { Sequence } from '../../shared/schemas/sequence.js';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface Instructor {
+  cookie: string;
+  request(method: string, path: string, body?: unknown): Promise<Response>;
+  json<T>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/** An HTTP client that keeps the session cookie it is given. */
+export function httpClient(url: string, cookie = ''): Instructor {
+  const client: Instructor = {
+    cookie,
+    async request(method, path, body) {
+      const response = await fetch(url + path, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(client.cookie ? { cookie: client.cookie } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const setCookie = response.headers.get('set-cookie');
+      if (setCookie) client.cookie = setCookie.split(';')[0]!;
+      return response;
+    },
+    async json(method, path, body) {
+      const response = await client.request(method, path, body);
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as never;
+    },
+  };
+  return client;
+}
+
+export async function signUp(url: string, email = 'lead@clinic.test'): Promise<Instructor> {
+  const client = httpClient(url);
+  await client.json('POST', '/api/auth/signup', { email, password: 'correct horse battery' });
+  return client;
+}
+
+export async function openClass(instructor: Instructor): Promise<ClassDetails> {
+  const sequences = await instructor.json<Sequence[]>('GET', '/api/sequences');
+  return instructor.json<ClassDetails>('POST', '/api/classes', { sequenceId: sequences[0]!.id });
+}
+
+const sockets: TestSocket[] = [];
+
+/** Connects and resolves once the server accepted the handshake; rejects with the server's error. */
+export function connect(url: string, auth: Handshake, cookie?: string): Promise<TestSocket> {
+  const socket: TestSocket = io(url, {
+    auth,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => reject(Object.assign(error, { data: (error as { data?: unknown }).data })));
+  });
+}
+
+export function connectParticipant(url: string, code: string, token = randomUUID()): Promise<TestSocket> {
+  return connect(url, { role: 'participant', code, token });
+}
+
+export function connectInstructor(url: string, instructor: Instructor, classId: string): Promise<TestSocket> {
+  return connect(url, { role: 'instructor', classId }, instructor.cookie);
+}
+
+/** Emits an event and resolves with its acknowledgement. */
+export function emitAck<T>(socket: TestSocket, event: string, payload: unknown): Promise<Ack<T>> {
+  return new Promise((resolve) => (socket.emit as (...args: unknown[]) => void)(event, payload, resolve));
+}
+
+export function closeAllSockets(): void {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+}
