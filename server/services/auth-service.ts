@@ -66,6 +66,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-function hashSecret(secret: string): string {
+/** Sessions are stored by the hash of their secret, so a leaked database signs nobody in. */
+export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');
 }

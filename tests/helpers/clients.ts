@@ -7,6 +7,13 @@ import type { Sequence } from '../../shared/schemas/sequence.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+const received = new WeakMap<TestSocket, Map<string, unknown>>();
+
+/** The latest payload of a server event on this socket, recorded from before the handshake completed. */
+export function last<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E): Parameters<ServerToClientEvents[E]>[0] | undefined {
+  return received.get(socket)?.get(event) as never;
+}
+
 export interface Instructor {
   cookie: string;
   request(method: string, path: string, body?: unknown): Promise<Response>;
@@ -59,6 +66,9 @@ export function connect(url: string, auth: Handshake, cookie?: string): Promise<
     extraHeaders: cookie ? { cookie } : {},
   });
   sockets.push(socket);
+  const events = new Map<string, unknown>();
+  received.set(socket, events);
+  socket.onAny((event: string, payload: unknown) => events.set(event, payload));
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => reject(Object.assign(error, { data: (error as { data?: unknown }).data })));
