@@ -64,6 +64,4 @@ export interface ServerToClientEvents {
   'tally:updated': (tallies: CueTally[]) => void;
   /** To the instructor: participants connected and joined. */
   'presence:updated': (presence: Presence) => void;
-  /** To the connecting socket when its handshake names no class it may see. */
-  'session:error': (error: ApiError) => void;
 }

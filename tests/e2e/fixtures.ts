@@ -1,0 +1,46 @@
+/**
+ * Playwright fixtures: a fresh Attune process per test file, a tablet and phones as separate browser contexts,
+ * axe, and screenshots into tests/e2e/.screens for people to look at.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+
+export const TABLET = { width: 1180, height: 820 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function newTablet(browser: Browser, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: TABLET, locale, hasTouch: true });
+  return { context, page: await context.newPage() };
+}
+
+export async function newPhone(browser: Browser, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: PHONE, locale, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  return { context, page: await context.newPage() };
+}
+
+/** Fails on any serious or critical axe violation, listing them. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `tests/e2e/.screens/${name}.png` });
+}
+
+export const test = base.extend<object, { server: SpawnedServer }>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await spawnServer();
+      await use(server);
+      await server.stop();
+      removeDataDir(server);
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect };
