@@ -1,31 +1,7 @@
-import type { MessageKey } from './en';
+import type { en } from './messages.en';
 
-/** Czech. */
-export const cs: Record<MessageKey, string> = {
-  'app.name': 'Attune',
-  'language.switch': 'English',
-
-  'landing.heading': 'Připojit se k lekci',
-  'landing.intro': 'Zadejte kód, který ukazuje tablet lektora.',
-  'landing.codeLabel': 'Kód lekce',
-  'landing.invalidCode': 'Kód má 6 písmen a číslic, například K7MPQ2.',
-  'join.button': 'Připojit',
-  'join.notFound': 'Lekce s tímto kódem neexistuje. Zkontrolujte kód na tabletu a zkuste to znovu.',
-  'join.backToLanding': 'Zadat jiný kód',
-  'join.privacy': 'Anonymně: bez jména a bez účtu. Telefon si pamatuje náhodný klíč, takže vás po obnovení stránky vrátí zpět.',
-
-  'participant.lobby': 'Čekáme na začátek lekce',
-  'participant.paused': 'Lekce je pozastavená',
-  'participant.ended': 'Lekce skončila. Děkujeme.',
-  'participant.cueRegion': 'Aktuální pokyn',
-  'participant.cuePosition': '{current} z {total}',
-  'participant.tension': 'Napětí',
-  'participant.relief': 'Uvolnění',
-  'participant.flagSent': 'Zaznamenáno',
-  'participant.flagFailed': 'Neodesláno: {message}',
-  'participant.offline': 'Obnovuji spojení…',
-  'participant.focus': 'Pozornost: {regions}',
-
+/** The tablet's and desk's strings, Czech. */
+export const cs: Record<keyof typeof en, string> = {
   'auth.signInHeading': 'Přihlášení',
   'auth.createHeading': 'Vytvořte první účet lektora',
   'auth.createIntro': 'Zatím tu není žádný účet. První účet vznikne zde, poté se registrace uzavře.',
@@ -35,7 +11,6 @@ export const cs: Record<MessageKey, string> = {
   'auth.signIn': 'Přihlásit se',
   'auth.createAccount': 'Vytvořit účet',
   'auth.signOut': 'Odhlásit se',
-
   'instructor.sequences': 'Sekvence',
   'instructor.cueCount': 'Pokynů: {n}',
   'instructor.openClass': 'Otevřít lekci',
@@ -47,7 +22,6 @@ export const cs: Record<MessageKey, string> = {
   'instructor.status.ended': 'Skončila',
   'instructor.loading': 'Načítám…',
   'instructor.backToList': 'Všechny sekvence a lekce',
-
   'live.joinCode': 'Kód pro připojení',
   'live.joinAt': 'Naskenujte kód nebo otevřete {url}',
   'live.joined': 'Připojeno celkem',
@@ -72,6 +46,5 @@ export const cs: Record<MessageKey, string> = {
   'live.ended': 'Lekce skončila.',
   'live.offline': 'Spojení ztraceno. Obnovuji…',
   'live.shortcuts': 'Klávesy: ← předchozí, → další, mezerník pozastavit/pokračovat',
-
   'error.generic': 'Něco se pokazilo. Zkuste to znovu.',
 };

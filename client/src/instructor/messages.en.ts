@@ -1,29 +1,5 @@
-/** English: the reference catalogue. Every key here exists in cs.ts too (a unit test checks it). */
+/** The tablet's and desk's strings, English: the reference catalogue (cs has the same keys; a unit test checks it). */
 export const en = {
-  'app.name': 'Attune',
-  'language.switch': 'Čeština',
-
-  'landing.heading': 'Join a class',
-  'landing.intro': 'Type the code shown on the instructor’s tablet.',
-  'landing.codeLabel': 'Class code',
-  'landing.invalidCode': 'A code has 6 letters and digits, like K7MPQ2.',
-  'join.button': 'Join',
-  'join.notFound': 'No class has this code. Check it on the tablet and try again.',
-  'join.backToLanding': 'Type another code',
-  'join.privacy': 'Anonymous: no name, no account. Your phone keeps a random token so a reload brings you back.',
-
-  'participant.lobby': 'Waiting for the class to start',
-  'participant.paused': 'The class is paused',
-  'participant.ended': 'The class has ended. Thank you.',
-  'participant.cueRegion': 'Current cue',
-  'participant.cuePosition': '{current} of {total}',
-  'participant.tension': 'Tension',
-  'participant.relief': 'Relief',
-  'participant.flagSent': 'Noted',
-  'participant.flagFailed': 'Not sent: {message}',
-  'participant.offline': 'Reconnecting…',
-  'participant.focus': 'Focus: {regions}',
-
   'auth.signInHeading': 'Sign in',
   'auth.createHeading': 'Create the first instructor account',
   'auth.createIntro': 'No account exists yet. The first account is created here; sign-up closes after it.',
@@ -33,7 +9,6 @@ export const en = {
   'auth.signIn': 'Sign in',
   'auth.createAccount': 'Create account',
   'auth.signOut': 'Sign out',
-
   'instructor.sequences': 'Sequences',
   'instructor.cueCount': '{n} cues',
   'instructor.openClass': 'Open class',
@@ -45,7 +20,6 @@ export const en = {
   'instructor.status.ended': 'Ended',
   'instructor.loading': 'Loading…',
   'instructor.backToList': 'All sequences and classes',
-
   'live.joinCode': 'Join code',
   'live.joinAt': 'Scan the code or go to {url}',
   'live.joined': 'Joined',
@@ -70,8 +44,5 @@ export const en = {
   'live.ended': 'The class has ended.',
   'live.offline': 'Connection lost. Reconnecting…',
   'live.shortcuts': 'Keys: ← previous, → next, space pause/resume',
-
   'error.generic': 'Something went wrong. Try again.',
 } as const;
-
-export type MessageKey = keyof typeof en;

@@ -1,0 +1,7 @@
+import type { en } from './common.en';
+
+/** Strings both pages show, Czech. */
+export const cs: Record<keyof typeof en, string> = {
+  'app.name': 'Attune',
+  'language.switch': 'English',
+};

@@ -1,0 +1,22 @@
+/** The phone's strings, English: the reference catalogue (cs has the same keys; a unit test checks it). */
+export const en = {
+  'landing.heading': 'Join a class',
+  'landing.intro': 'Type the code shown on the instructor’s tablet.',
+  'landing.codeLabel': 'Class code',
+  'landing.invalidCode': 'A code has 6 letters and digits, like K7MPQ2.',
+  'join.button': 'Join',
+  'join.notFound': 'No class has this code. Check it on the tablet and try again.',
+  'join.backToLanding': 'Type another code',
+  'join.privacy': 'Anonymous: no name, no account. Your phone keeps a random token so a reload brings you back.',
+  'participant.lobby': 'Waiting for the class to start',
+  'participant.paused': 'The class is paused',
+  'participant.ended': 'The class has ended. Thank you.',
+  'participant.cueRegion': 'Current cue',
+  'participant.cuePosition': '{current} of {total}',
+  'participant.tension': 'Tension',
+  'participant.relief': 'Relief',
+  'participant.flagSent': 'Noted',
+  'participant.flagFailed': 'Not sent: {message}',
+  'participant.offline': 'Reconnecting…',
+  'participant.focus': 'Focus: {regions}',
+} as const;
