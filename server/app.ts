@@ -29,6 +29,8 @@ export interface AppDeps {
 
 export interface App {
   httpServer: HttpServer;
+  /** Re-arms auto-advance timers of classes that were running when the server stopped. */
+  resumeTimers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,9 @@ export function createApp(deps: AppDeps): App {
 
   return {
     httpServer,
+    resumeTimers: () => classes.resumeTimers(),
     async close() {
+      classes.stopTimers();
       sockets.broadcaster.stop();
       await sockets.io.close(); // also closes httpServer
     },

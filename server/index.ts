@@ -11,6 +11,7 @@ async function main() {
   const storage = await openStorage({ dataDir: config.DATA_DIR });
   const app = createApp({ config, storage, logger, starterSequences: loadStarterLibrary() });
 
+  await app.resumeTimers();
   app.httpServer.listen(config.PORT, config.HOST, () => {
     const address = app.httpServer.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

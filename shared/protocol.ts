@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
+import { alertAcknowledgeSchema, alertRaiseSchema, type Alert } from './schemas/alert.js';
 import { classCommandSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
-import { flagSubmitSchema, type CueTally } from './schemas/flag.js';
+import { flagDetailSchema, flagSubmitSchema, flagUndoSchema, type LiveTally } from './schemas/flag.js';
 
 /** Bumped on any incompatible change to the events below. */
 export const PROTOCOL_VERSION = 1;
@@ -36,16 +37,30 @@ export type Handshake = z.infer<typeof handshakeSchema>;
 export const clientEventSchemas = {
   'class:command': classCommandSchema,
   'flag:submit': flagSubmitSchema,
+  'flag:detail': flagDetailSchema,
+  'flag:undo': flagUndoSchema,
+  'alert:raise': alertRaiseSchema,
+  'alert:acknowledge': alertAcknowledgeSchema,
 } as const;
 
-type Payload<E extends keyof typeof clientEventSchemas> = z.infer<(typeof clientEventSchemas)[E]>;
+export type ClientEvent = keyof typeof clientEventSchemas;
+type Payload<E extends ClientEvent> = z.infer<(typeof clientEventSchemas)[E]>;
+type Handler<E extends ClientEvent, T> = (payload: Payload<E>, ack: (result: Ack<T>) => void) => void;
 
 /** Client → server. Every event carries an acknowledgement callback. */
 export interface ClientToServerEvents {
-  /** Instructor only: start, next, previous, jump, pause, resume, end. Answers the new state. */
-  'class:command': (payload: Payload<'class:command'>, ack: (result: Ack<InstructorClassState>) => void) => void;
+  /** Instructor only: start, next, previous, jump, pause, resume, end, auto-advance. Answers the new state. */
+  'class:command': Handler<'class:command', InstructorClassState>;
   /** Participant only: one Tension or Relief flag. `duplicate` is true when the flag was already stored. */
-  'flag:submit': (payload: Payload<'flag:submit'>, ack: (result: Ack<{ duplicate: boolean }>) => void) => void;
+  'flag:submit': Handler<'flag:submit', { duplicate: boolean }>;
+  /** Participant only: where and how strong, for a flag of their own. */
+  'flag:detail': Handler<'flag:detail', { isUpdated: boolean }>;
+  /** Participant only: takes back a flag of their own stored within the undo window. */
+  'flag:undo': Handler<'flag:undo', { isUndone: boolean }>;
+  /** Participant only: "Need to stop", an anonymous safety alert to the instructor. */
+  'alert:raise': Handler<'alert:raise', { duplicate: boolean }>;
+  /** Instructor only: the alert has been seen. */
+  'alert:acknowledge': Handler<'alert:acknowledge', { isAcknowledged: boolean }>;
 }
 
 /** Participants connected to a class now, and everyone who has joined it. */
@@ -60,8 +75,10 @@ export interface ServerToClientEvents {
   'class:state': (state: PublicClassState) => void;
   /** To the instructor, on connect and after every change: the state with the snapshot's notes. */
   'class:instructor-state': (state: InstructorClassState) => void;
-  /** To the instructor: the counts of every cue that has flags (coalesced, always exact when sent). */
-  'tally:updated': (tallies: CueTally[]) => void;
+  /** To the instructor: the live counts (coalesced to a few a second, always exact when sent). */
+  'tally:updated': (tally: LiveTally) => void;
   /** To the instructor: participants connected and joined. */
   'presence:updated': (presence: Presence) => void;
+  /** To the instructor: the safety alerts not yet acknowledged, oldest first (an empty list clears them). */
+  'alerts:updated': (alerts: Alert[]) => void;
 }

@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassCommand } from '../../shared/schemas/class.js';
-import { applyCommand, canFlag, initialRunState, type Actor, type ClassRunState } from './class-rules.js';
+import {
+  applyCommand,
+  autoAdvanceAt,
+  canFlag,
+  initialRunState,
+  remainingMs,
+  type Actor,
+  type ClassContext,
+  type ClassRunState,
+} from './class-rules.js';
 
 const owner: Actor = { kind: 'instructor', instructorId: 'owner' };
+const NOW = 1_000_000;
+/** Three cues: the first without a countdown, then 30 s and 60 s. */
+const context: ClassContext = { ownerId: 'owner', cueDurationsMs: [null, 30_000, 60_000], now: NOW };
 const state = (partial: Partial<ClassRunState>): ClassRunState => ({ ...initialRunState(3), ...partial });
-const run = (s: ClassRunState, command: Omit<ClassCommand, 'revision'>, actor: Actor = owner) =>
-  applyCommand(s, { ...command, revision: s.revision } as ClassCommand, actor, 'owner');
+const run = (s: ClassRunState, command: Omit<ClassCommand, 'revision'>, actor: Actor = owner, now = NOW) =>
+  applyCommand(s, { ...command, revision: s.revision } as ClassCommand, actor, { ...context, now });
 
 describe('class rules', () => {
   it('starts in the lobby with no cue', () => {
-    expect(initialRunState(3)).toEqual({ status: 'lobby', cueIndex: -1, cueCount: 3, revision: 0 });
+    expect(initialRunState(3)).toMatchObject({ status: 'lobby', cueIndex: -1, cueCount: 3, revision: 0, cueEndsAt: null });
   });
 
   it('start moves the lobby to the first cue and bumps the revision', () => {
-    expect(run(state({}), { type: 'start' })).toEqual({ ok: true, state: { status: 'running', cueIndex: 0, cueCount: 3, revision: 1 } });
+    expect(run(state({}), { type: 'start' })).toMatchObject({ ok: true, state: { status: 'running', cueIndex: 0, cueCount: 3, revision: 1 } });
   });
 
   it('next and previous walk the cues within bounds', () => {
@@ -66,7 +78,7 @@ describe('class rules', () => {
 
   it('refuses a command made against an older revision', () => {
     const s = state({ status: 'running', cueIndex: 0, revision: 7 });
-    expect(applyCommand(s, { type: 'next', revision: 6 }, owner, 'owner')).toMatchObject({ ok: false, code: 'class/stale_revision' });
+    expect(applyCommand(s, { type: 'next', revision: 6 }, owner, context)).toMatchObject({ ok: false, code: 'class/stale_revision' });
   });
 
   it('only the owning instructor may command', () => {
@@ -84,5 +96,70 @@ describe('class rules', () => {
     expect(canFlag(running, 2)).toBe(true);
     expect(canFlag(running, 3)).toBe(false);
     expect(canFlag(running, -1)).toBe(false);
+  });
+});
+
+describe('countdowns', () => {
+  const at = (s: ClassRunState, command: Omit<ClassCommand, 'revision'>, now: number) => {
+    const result = run(s, command, owner, now);
+    if (!result.ok) throw new Error(result.message);
+    return result.state;
+  };
+
+  it('a cue with a duration gets a deadline when shown; one without gets none', () => {
+    const first = at(state({}), { type: 'start' }, NOW);
+    expect(first.cueEndsAt).toBeNull();
+    const second = at(first, { type: 'next' }, NOW + 5_000);
+    expect(second.cueEndsAt).toBe(NOW + 35_000);
+    expect(remainingMs(second, NOW + 20_000)).toBe(15_000);
+    expect(remainingMs(second, NOW + 99_000)).toBe(0);
+  });
+
+  it('pause freezes the remaining time and resume restarts it from then', () => {
+    const running = state({ status: 'running', cueIndex: 1, cueEndsAt: NOW + 30_000 });
+    const paused = at(running, { type: 'pause' }, NOW + 10_000);
+    expect(paused).toMatchObject({ cueEndsAt: null, pausedRemainingMs: 20_000 });
+    expect(remainingMs(paused, NOW + 500_000)).toBe(20_000);
+    const resumed = at(paused, { type: 'resume' }, NOW + 100_000);
+    expect(resumed).toMatchObject({ cueEndsAt: NOW + 120_000, pausedRemainingMs: null });
+  });
+
+  it('moving to another cue while paused shows its full countdown, frozen', () => {
+    const paused = state({ status: 'paused', cueIndex: 0 });
+    expect(at(paused, { type: 'next' }, NOW)).toMatchObject({ status: 'paused', cueIndex: 1, cueEndsAt: null, pausedRemainingMs: 30_000 });
+  });
+
+  it('the timer advances only a running, auto-advancing class whose countdown has run out', () => {
+    const timer: Actor = { kind: 'timer' };
+    const due = state({ status: 'running', cueIndex: 1, cueEndsAt: NOW, isAutoAdvance: true, revision: 4 });
+    expect(autoAdvanceAt(due)).toBe(NOW);
+    expect(applyCommand(due, { type: 'timer', revision: 4 }, timer, context)).toMatchObject({
+      ok: true,
+      state: { cueIndex: 2, cueEndsAt: NOW + 60_000, revision: 5 },
+    });
+    // Early, switched off, paused, stale, or the last cue: refused, nothing changes.
+    expect(applyCommand(due, { type: 'timer', revision: 4 }, timer, { ...context, now: NOW - 1 })).toMatchObject({ ok: false });
+    expect(applyCommand({ ...due, isAutoAdvance: false }, { type: 'timer', revision: 4 }, timer, context)).toMatchObject({ ok: false });
+    expect(applyCommand({ ...due, status: 'paused' }, { type: 'timer', revision: 4 }, timer, context)).toMatchObject({ ok: false });
+    expect(applyCommand(due, { type: 'timer', revision: 3 }, timer, context)).toMatchObject({ ok: false, code: 'class/stale_revision' });
+    expect(autoAdvanceAt({ ...due, cueIndex: 2 })).toBeNull();
+  });
+
+  it('only the timer may send the timer command, and the timer nothing else', () => {
+    const due = state({ status: 'running', cueIndex: 1, cueEndsAt: NOW, isAutoAdvance: true });
+    expect(applyCommand(due, { type: 'timer', revision: 0 }, owner, context)).toMatchObject({ ok: false, code: 'auth/forbidden' });
+    expect(applyCommand(due, { type: 'next', revision: 0 }, { kind: 'timer' }, context)).toMatchObject({ ok: false, code: 'auth/forbidden' });
+  });
+
+  it('the auto-advance switch is the instructor’s, in any state before the end', () => {
+    expect(run(state({}), { type: 'auto-advance', isOn: true } as never)).toMatchObject({ ok: true, state: { isAutoAdvance: true } });
+    expect(run(state({ status: 'ended' }), { type: 'auto-advance', isOn: true } as never)).toMatchObject({ ok: false });
+  });
+
+  it('ending clears the countdown', () => {
+    expect(at(state({ status: 'running', cueIndex: 1, cueEndsAt: NOW + 5 }), { type: 'end' }, NOW)).toMatchObject({
+      cueEndsAt: null,
+      pausedRemainingMs: null,
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The class's rules: lobby → running ⇄ paused → ended, which cue is current, and who may do what.
- * Pure: no sockets, no SQL, no clock. Transport and storage call into it.
+ * The class's rules: lobby → running ⇄ paused → ended, which cue is current, its countdown, and who may do
+ * what. Pure: no sockets, no SQL, no clock (time is an argument). Transport and storage call into it.
  */
 import type { ClassCommand, ClassStatus } from '../../shared/schemas/class.js';
 import type { ErrorCode } from '../../shared/errors.js';
@@ -13,58 +13,125 @@ export interface ClassRunState {
   cueCount: number;
   /** Grows by one with every accepted command; a command names the revision it was made against. */
   revision: number;
+  /** When the running cue's countdown reaches zero (epoch ms); null without a duration or while paused. */
+  cueEndsAt: number | null;
+  /** A paused cue's countdown, frozen; null when not paused or without a duration. */
+  pausedRemainingMs: number | null;
+  /** Whether the class moves to the next cue by itself when a countdown reaches zero. */
+  isAutoAdvance: boolean;
 }
 
-/** Who is acting: the class's own instructor, another instructor, or a participant. */
-export type Actor = { kind: 'instructor'; instructorId: string } | { kind: 'participant' };
+/**
+ * Who is acting: an instructor (the class's own or another), a participant, or the class's own timer,
+ * which may only advance a cue whose countdown has run out.
+ */
+export type Actor = { kind: 'instructor'; instructorId: string } | { kind: 'participant' } | { kind: 'timer' };
+
+/** What a transition needs to know of the class beyond its run state. */
+export interface ClassContext {
+  ownerId: string;
+  /** Each cue's duration in ms, or null for a cue without a countdown. */
+  cueDurationsMs: (number | null)[];
+  now: number;
+}
+
+/** The timer's command: advance once the countdown of the current cue (at this revision) has run out. */
+export interface TimerCommand {
+  type: 'timer';
+  revision: number;
+}
 
 export type CommandResult = { ok: true; state: ClassRunState } | { ok: false; code: ErrorCode; message: string };
 
 /** A fresh class: in the lobby, no cue shown, revision 0. */
 export function initialRunState(cueCount: number): ClassRunState {
-  return { status: 'lobby', cueIndex: -1, cueCount, revision: 0 };
+  return { status: 'lobby', cueIndex: -1, cueCount, revision: 0, cueEndsAt: null, pausedRemainingMs: null, isAutoAdvance: false };
 }
 
-/** Applies one command by one actor to a class owned by `ownerId`. */
-export function applyCommand(state: ClassRunState, command: ClassCommand, actor: Actor, ownerId: string): CommandResult {
-  if (actor.kind !== 'instructor' || actor.instructorId !== ownerId) {
+/** Applies one command by one actor; an illegal, stale or unauthorised one is refused and changes nothing. */
+export function applyCommand(state: ClassRunState, command: ClassCommand | TimerCommand, actor: Actor, context: ClassContext): CommandResult {
+  const isTimer = command.type === 'timer';
+  const isOwner = actor.kind === 'instructor' && actor.instructorId === context.ownerId;
+  if (!(isTimer ? actor.kind === 'timer' : isOwner)) {
     return refuse('auth/forbidden', 'Only the class’s instructor may control it.');
   }
   if (command.revision !== state.revision) {
     return refuse('class/stale_revision', `The class is at revision ${state.revision}, not ${command.revision}.`);
   }
-  const next = transition(state, command);
+  const next = transition(state, command, context);
   if (typeof next === 'string') return refuse('class/illegal_transition', next);
   return { ok: true, state: { ...next, revision: state.revision + 1 } };
 }
 
 /** Whether a participant's flag for `cueIndex` can be stored: the class has started and has that cue. */
-export function canFlag(state: ClassRunState, cueIndex: number): boolean {
+export function canFlag(state: Pick<ClassRunState, 'status' | 'cueCount'>, cueIndex: number): boolean {
   return state.status !== 'lobby' && cueIndex >= 0 && cueIndex < state.cueCount;
 }
 
-function transition(state: ClassRunState, command: ClassCommand): Omit<ClassRunState, 'revision'> | string {
+/** Milliseconds left on the current cue's countdown at `now` (0 when run out), or null without one. */
+export function remainingMs(state: Pick<ClassRunState, 'cueEndsAt' | 'pausedRemainingMs'>, now: number): number | null {
+  if (state.pausedRemainingMs !== null) return state.pausedRemainingMs;
+  if (state.cueEndsAt === null) return null;
+  return Math.max(0, state.cueEndsAt - now);
+}
+
+/** When the timer should try to advance this class, or null when it should not. */
+export function autoAdvanceAt(state: ClassRunState): number | null {
+  const hasNext = state.cueIndex + 1 < state.cueCount;
+  return state.status === 'running' && state.isAutoAdvance && hasNext ? state.cueEndsAt : null;
+}
+
+type Transition = Omit<ClassRunState, 'revision'>;
+
+function transition(state: ClassRunState, command: ClassCommand | TimerCommand, context: ClassContext): Transition | string {
   const { status, cueIndex, cueCount } = state;
   if (status === 'ended') return 'The class has ended.';
+  const goTo = (index: number) => enterCue(state, index, context);
   switch (command.type) {
     case 'start':
-      return status === 'lobby' ? { status: 'running', cueIndex: 0, cueCount } : 'The class has already started.';
+      return status === 'lobby' ? enterCue({ ...state, status: 'running' }, 0, context) : 'The class has already started.';
     case 'next':
       if (status === 'lobby') return 'Start the class first.';
-      return cueIndex + 1 < cueCount ? { status, cueIndex: cueIndex + 1, cueCount } : 'This is the last cue.';
+      return cueIndex + 1 < cueCount ? goTo(cueIndex + 1) : 'This is the last cue.';
     case 'previous':
       if (status === 'lobby') return 'Start the class first.';
-      return cueIndex > 0 ? { status, cueIndex: cueIndex - 1, cueCount } : 'This is the first cue.';
+      return cueIndex > 0 ? goTo(cueIndex - 1) : 'This is the first cue.';
     case 'jump':
       if (status === 'lobby') return 'Start the class first.';
-      return command.cueIndex < cueCount ? { status, cueIndex: command.cueIndex, cueCount } : 'There is no such cue.';
+      return command.cueIndex < cueCount ? goTo(command.cueIndex) : 'There is no such cue.';
     case 'pause':
-      return status === 'running' ? { status: 'paused', cueIndex, cueCount } : 'Only a running class can be paused.';
+      if (status !== 'running') return 'Only a running class can be paused.';
+      return { ...state, status: 'paused', cueEndsAt: null, pausedRemainingMs: remainingMs(state, context.now) };
     case 'resume':
-      return status === 'paused' ? { status: 'running', cueIndex, cueCount } : 'Only a paused class can be resumed.';
+      if (status !== 'paused') return 'Only a paused class can be resumed.';
+      return {
+        ...state,
+        status: 'running',
+        cueEndsAt: state.pausedRemainingMs === null ? null : context.now + state.pausedRemainingMs,
+        pausedRemainingMs: null,
+      };
+    case 'auto-advance':
+      return { ...state, isAutoAdvance: command.isOn };
+    case 'timer': {
+      const dueAt = autoAdvanceAt(state);
+      if (dueAt === null || dueAt > context.now) return 'The countdown has not run out.';
+      return goTo(cueIndex + 1);
+    }
     case 'end':
-      return { status: 'ended', cueIndex, cueCount };
+      return { ...state, status: 'ended', cueEndsAt: null, pausedRemainingMs: null };
   }
+}
+
+/** Shows cue `index`: its countdown starts now, or waits frozen while the class is paused. */
+function enterCue(state: ClassRunState, index: number, context: ClassContext): Transition {
+  const durationMs = context.cueDurationsMs[index] ?? null;
+  const isPaused = state.status === 'paused';
+  return {
+    ...state,
+    cueIndex: index,
+    cueEndsAt: durationMs === null || isPaused ? null : context.now + durationMs,
+    pausedRemainingMs: durationMs !== null && isPaused ? durationMs : null,
+  };
 }
 
 function refuse(code: ErrorCode, message: string): CommandResult {

@@ -14,7 +14,7 @@ export function classRoutes(classes: ClassService, publicUrl: string | undefined
     const base = publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const joinUrl = new URL(`/join/${record.code}`, base).href;
     const qrSvg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-    return { class: instructorState(record), joinUrl, qrSvg };
+    return { class: instructorState(record, Date.now()), joinUrl, qrSvg };
   }
 
   router.get('/', async (_req, res) => {
@@ -31,7 +31,7 @@ export function classRoutes(classes: ClassService, publicUrl: string | undefined
 
   router.post('/', async (req, res) => {
     const { sequenceId } = parseBody(classOpenSchema, req);
-    const record = await classes.openClass(signedIn(res).id, sequenceId, Date.now());
+    const record = await classes.openClass(signedIn(res).id, sequenceId);
     res.status(201).json(await details(record, req));
   });
 

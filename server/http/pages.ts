@@ -33,7 +33,7 @@ export function pageRoutes(clientDir: string, storage: Storage): Router {
   router.get('/join/:code', async (req, res) => {
     const code = normalizeJoinCode(req.params.code);
     const record = code ? await storage.findClassByCode(code) : null;
-    const initial: InitialState = { class: record ? publicState(record) : null };
+    const initial: InitialState = { class: record ? publicState(record, Date.now()) : null };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;
     sendHtml(res.status(record ? 200 : 404), participantHtml.replace(INITIAL_STATE_MARK, block));

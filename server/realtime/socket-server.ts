@@ -7,14 +7,15 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { AppError } from '../../shared/errors.js';
 import { normalizeJoinCode } from '../../shared/join-code.js';
-import { clientEventSchemas, handshakeSchema } from '../../shared/protocol.js';
+import type { z } from 'zod';
+import { clientEventSchemas, handshakeSchema, type ClientEvent } from '../../shared/protocol.js';
 import { readSessionCookie } from '../http/session-cookie.js';
 import type { AuthService } from '../services/auth-service.js';
 import { instructorState, publicState, type ClassService } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
 import { formatIssues, handle } from './handle.js';
 import { classRoom, instructorRoom, participantRoom } from './rooms.js';
-import { createSocketBroadcaster, presenceOf } from './socket-broadcaster.js';
+import { createSocketBroadcaster, liveTally, presenceOf } from './socket-broadcaster.js';
 import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
 
 /** Messages are small JSON; anything larger is refused by Socket.IO before it reaches a handler. */
@@ -60,29 +61,32 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     socket.join(classRoom(data.classId));
 
     if (data.role === 'participant') {
-      socket.join(participantRoom(data.classId));
-      socket.emit('class:state', publicState(record));
-      socket.on(
-        'flag:submit',
-        handle('flag:submit', clientEventSchemas['flag:submit'], deps.logger, (flag) =>
-          classes.submitFlag(data.classId, data.participantId, flag, Date.now()),
-        ),
-      );
-      socket.on('disconnect', () => broadcaster.presenceChanged(data.classId));
-      broadcaster.presenceChanged(data.classId);
+      const { classId, participantId } = data;
+      socket.join(participantRoom(classId));
+      socket.emit('class:state', publicState(record, Date.now()));
+      on(socket, 'flag:submit', (flag) => classes.submitFlag(classId, participantId, flag));
+      on(socket, 'flag:detail', (detail) => classes.detailFlag(classId, participantId, detail));
+      on(socket, 'flag:undo', ({ flagId }) => classes.undoFlag(classId, participantId, flagId));
+      on(socket, 'alert:raise', ({ alertId }) => classes.raiseAlert(classId, alertId));
+      socket.on('disconnect', () => broadcaster.presenceChanged(classId));
+      broadcaster.presenceChanged(classId);
     } else {
-      socket.join(instructorRoom(data.classId));
-      socket.emit('class:instructor-state', instructorState(record));
-      socket.emit('tally:updated', await deps.storage.tallyFlags(data.classId));
-      socket.emit('presence:updated', await presenceOf(io, deps.storage, data.classId));
-      socket.on(
-        'class:command',
-        handle('class:command', clientEventSchemas['class:command'], deps.logger, async (command) =>
-          instructorState(
-            await classes.command(data.classId, command, { kind: 'instructor', instructorId: data.instructorId }, Date.now()),
-          ),
-        ),
+      const { classId, instructorId } = data;
+      socket.join(instructorRoom(classId));
+      const now = Date.now();
+      socket.emit('class:instructor-state', instructorState(record, now));
+      const [tally, presence, alerts] = await Promise.all([
+        liveTally(deps.storage, classId, now),
+        presenceOf(io, deps.storage, classId),
+        deps.storage.openAlerts(classId),
+      ]);
+      if (tally) socket.emit('tally:updated', tally);
+      socket.emit('presence:updated', presence);
+      socket.emit('alerts:updated', alerts);
+      on(socket, 'class:command', async (command) =>
+        instructorState(await classes.command(classId, command, { kind: 'instructor', instructorId }), Date.now()),
       );
+      on(socket, 'alert:acknowledge', ({ alertId }) => classes.acknowledgeAlert(classId, alertId));
     }
     // Participants may not send instructor events and vice versa: those get a clear refusal, as do unknown events.
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -98,6 +102,17 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     });
   }
 
+  /** Registers one event's handler through handle(), with the event's shared schema. */
+  function on<E extends ClientEvent>(
+    socket: AttuneSocket,
+    event: E,
+    fn: (payload: z.infer<(typeof clientEventSchemas)[E]>) => Promise<unknown>,
+  ): void {
+    // The map pairs each event with its schema, so the payload handle() parses is the one fn expects.
+    const handler = handle(event, clientEventSchemas[event], deps.logger, fn as (payload: unknown) => Promise<unknown>);
+    socket.on(event as never, handler as never);
+  }
+
   return { io, broadcaster, bind };
 }
 
@@ -108,7 +123,7 @@ async function authenticate(socket: AttuneSocket, classes: ClassService, auth: A
   if (handshake.role === 'participant') {
     const code = normalizeJoinCode(handshake.code);
     if (!code) throw new AppError('class/not_found', 'No class has this code.');
-    const { record, participantId } = await classes.joinClass(code, handshake.token, Date.now());
+    const { record, participantId } = await classes.joinClass(code, handshake.token);
     return { role: 'participant', classId: record.id, participantId };
   }
   const instructor = await auth.instructorForSession(readSessionCookie(socket.handshake.headers.cookie), Date.now());

@@ -5,10 +5,12 @@
 import type { ClassRecord } from '../storage/storage.js';
 
 export interface Broadcaster {
-  /** The class's state changed: every phone and the tablet get the new state. */
+  /** The class's state changed: every phone and the tablet get the new state (and fresh counts for its cue). */
   classChanged(record: ClassRecord): void;
-  /** A flag was stored: the tablet's counts are due (coalesced by the implementation). */
+  /** A flag was stored, changed or undone: the tablet's counts are due (coalesced by the implementation). */
   flagsChanged(classId: string): void;
   /** Someone joined, connected or left: the tablet's presence figures are due (coalesced). */
   presenceChanged(classId: string): void;
+  /** An alert was raised or acknowledged: the tablet's alert list, at once. */
+  alertsChanged(classId: string): void;
 }

@@ -3,21 +3,36 @@ import { createHash, getRandomValues, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { makeJoinCode } from '../../shared/join-code.js';
 import type { ClassCommand, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
-import type { FlagSubmit } from '../../shared/schemas/flag.js';
-import { applyCommand, canFlag, type Actor } from '../domain/class-rules.js';
+import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
+import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
+import { undoableSince } from '../domain/flag-rules.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
+import { createClassTimers } from './class-timers.js';
 
 /** Enough tries that a collision among open classes (1 in ~10⁶ per try at 1,000 open classes) never fails. */
 const CODE_ATTEMPTS = 10;
 
-export function createClassService(deps: { storage: Storage; broadcaster: Broadcaster }) {
+export function createClassService(deps: { storage: Storage; broadcaster: Broadcaster; now?: () => number }) {
   const { storage, broadcaster } = deps;
+  const now = deps.now ?? Date.now;
+  const timers = createClassTimers((classId, revision) => {
+    runCommand(classId, { type: 'timer', revision }, { kind: 'timer' }).catch((error: unknown) => {
+      // Another process advanced first, or the instructor did: the timer had nothing left to do.
+      if (!(error instanceof AppError)) throw error;
+    });
+  });
 
   async function ownClass(classId: string, instructorId: string): Promise<ClassRecord> {
     const record = await storage.getClass(classId);
     // Another instructor's class answers exactly like a missing one.
     if (!record || record.instructorId !== instructorId) throw new AppError('class/not_found', 'No such class.');
+    return record;
+  }
+
+  async function existingClass(classId: string): Promise<ClassRecord> {
+    const record = await storage.getClass(classId);
+    if (!record) throw new AppError('class/not_found', 'No such class.');
     return record;
   }
 
@@ -29,9 +44,23 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
     throw new Error('No free join code found');
   }
 
+  async function runCommand(classId: string, command: ClassCommand | TimerCommand, actor: Actor): Promise<ClassRecord> {
+    const record = await existingClass(classId);
+    const at = now();
+    const context = { ownerId: record.instructorId, cueDurationsMs: cueDurationsMs(record), now: at };
+    const result = applyCommand(runState(record), command, actor, context);
+    if (!result.ok) throw new AppError(result.code, result.message);
+    const isWritten = await storage.updateClassRun(record.id, record.revision, result.state, at);
+    if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
+    const updated = { ...record, ...result.state };
+    timers.schedule(updated.id, result.state, at);
+    broadcaster.classChanged(updated);
+    return updated;
+  }
+
   return {
     /** Opens a class from one of the instructor's sequences: a snapshot of its cues and a fresh join code. */
-    async openClass(instructorId: string, sequenceId: string, now: number): Promise<ClassRecord> {
+    async openClass(instructorId: string, sequenceId: string): Promise<ClassRecord> {
       const sequence = await storage.getSequence(sequenceId, instructorId);
       if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
       return storage.createClass({
@@ -42,7 +71,7 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
         title: sequence.title,
         language: sequence.language,
         cues: sequence.cues,
-        createdAt: now,
+        createdAt: now(),
       });
     },
 
@@ -53,43 +82,82 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
     },
 
     /** Applies an instructor's command; a stale or illegal one is refused and changes nothing. */
-    async command(classId: string, command: ClassCommand, actor: Actor, now: number): Promise<ClassRecord> {
-      const record = await storage.getClass(classId);
-      if (!record) throw new AppError('class/not_found', 'No such class.');
-      const result = applyCommand(runState(record), command, actor, record.instructorId);
-      if (!result.ok) throw new AppError(result.code, result.message);
-      const isWritten = await storage.updateClassRun(record.id, record.revision, result.state, now);
-      if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
-      const updated = { ...record, ...result.state };
-      broadcaster.classChanged(updated);
-      return updated;
+    async command(classId: string, command: ClassCommand, actor: Actor): Promise<ClassRecord> {
+      return runCommand(classId, command, actor);
+    },
+
+    /** Re-arms the timers of every running class from storage: a restarted server resumes auto-advance. */
+    async resumeTimers(): Promise<void> {
+      for (const record of await storage.listActiveClasses()) timers.schedule(record.id, runState(record), now());
+    },
+
+    stopTimers(): void {
+      timers.stop();
     },
 
     /** Finds the class behind a join code and makes the phone's token a participant of it. */
-    async joinClass(code: string, token: string, now: number): Promise<{ record: ClassRecord; participantId: string }> {
+    async joinClass(code: string, token: string): Promise<{ record: ClassRecord; participantId: string }> {
       const record = await storage.findClassByCode(code);
       if (!record) throw new AppError('class/not_found', 'No class has this code.');
-      const { id, isNew } = await storage.upsertParticipant(record.id, participantTokenHash(record.id, token), now);
+      const { id, isNew } = await storage.upsertParticipant(record.id, participantTokenHash(record.id, token), now());
       if (isNew) broadcaster.presenceChanged(record.id);
       return { record, participantId: id };
     },
 
     /** Stores a participant's flag once; a repeated delivery of the same flag id is acknowledged, not counted. */
-    async submitFlag(classId: string, participantId: string, flag: FlagSubmit, now: number): Promise<{ duplicate: boolean }> {
-      const record = await storage.getClass(classId);
-      if (!record) throw new AppError('class/not_found', 'No such class.');
+    async submitFlag(classId: string, participantId: string, flag: FlagSubmit): Promise<{ duplicate: boolean }> {
+      const record = await existingClass(classId);
       if (!canFlag(runState(record), flag.cueIndex)) throw new AppError('flag/invalid_cue', 'This class has no such cue running.');
-      const isNew = await storage.insertFlag({ ...flag, classId, participantId, createdAt: now });
+      const isNew = await storage.insertFlag({ ...flag, classId, participantId, createdAt: now() });
       if (isNew) broadcaster.flagsChanged(classId);
       return { duplicate: !isNew };
+    },
+
+    /** Adds where and how strong to the participant's own flag. */
+    async detailFlag(classId: string, participantId: string, detail: FlagDetail): Promise<{ isUpdated: boolean }> {
+      const isUpdated = await storage.updateFlagDetail(detail.flagId, participantId, detail);
+      if (isUpdated) broadcaster.flagsChanged(classId);
+      return { isUpdated };
+    },
+
+    /** Takes back the participant's own recent flag. */
+    async undoFlag(classId: string, participantId: string, flagId: string): Promise<{ isUndone: boolean }> {
+      const isUndone = await storage.deleteFlag(flagId, participantId, undoableSince(now()));
+      if (isUndone) broadcaster.flagsChanged(classId);
+      return { isUndone };
+    },
+
+    /** Stores an anonymous safety alert once and shows it on the tablet at once. */
+    async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean }> {
+      const isNew = await storage.insertAlert({ alertId, classId, createdAt: now() });
+      if (isNew) broadcaster.alertsChanged(classId);
+      return { duplicate: !isNew };
+    },
+
+    async acknowledgeAlert(classId: string, alertId: string): Promise<{ isAcknowledged: boolean }> {
+      const isAcknowledged = await storage.acknowledgeAlert(classId, alertId, now());
+      if (isAcknowledged) broadcaster.alertsChanged(classId);
+      return { isAcknowledged };
     },
   };
 }
 
 export type ClassService = ReturnType<typeof createClassService>;
 
-function runState(record: ClassRecord) {
-  return { status: record.status, cueIndex: record.cueIndex, cueCount: record.cues.length, revision: record.revision };
+function runState(record: ClassRecord): ClassRunState {
+  return {
+    status: record.status,
+    cueIndex: record.cueIndex,
+    cueCount: record.cues.length,
+    revision: record.revision,
+    cueEndsAt: record.cueEndsAt,
+    pausedRemainingMs: record.pausedRemainingMs,
+    isAutoAdvance: record.isAutoAdvance,
+  };
+}
+
+function cueDurationsMs(record: ClassRecord): (number | null)[] {
+  return record.cues.map((cue) => (cue.durationSeconds === undefined ? null : cue.durationSeconds * 1000));
 }
 
 /**
@@ -100,8 +168,8 @@ export function participantTokenHash(classId: string, token: string): string {
   return createHash('sha256').update(`${classId}:${token}`).digest('base64url');
 }
 
-/** What a phone may see: no private notes, no counts. */
-export function publicState(record: ClassRecord): PublicClassState {
+/** What a phone may see: no private notes, no counts. `serverNow` lets it show countdowns by the server's clock. */
+export function publicState(record: ClassRecord, serverNow: number): PublicClassState {
   const cue = record.cues[record.cueIndex];
   return {
     code: record.code,
@@ -112,9 +180,13 @@ export function publicState(record: ClassRecord): PublicClassState {
     cueCount: record.cues.length,
     cue: cue ? { text: cue.text, regions: cue.regions, durationSeconds: cue.durationSeconds } : null,
     revision: record.revision,
+    cueEndsAt: record.cueEndsAt,
+    pausedRemainingMs: record.pausedRemainingMs,
+    isAutoAdvance: record.isAutoAdvance,
+    serverNow,
   };
 }
 
-export function instructorState(record: ClassRecord): InstructorClassState {
-  return { ...publicState(record), classId: record.id, cues: record.cues };
+export function instructorState(record: ClassRecord, serverNow: number): InstructorClassState {
+  return { ...publicState(record, serverNow), classId: record.id, cues: record.cues };
 }

@@ -28,7 +28,13 @@ export interface Database {
     revision: number;
     created_at: number;
     updated_at: number;
+    cue_ends_at: number | null;
+    paused_remaining_ms: number | null;
+    /** 0 or 1: SQLite has no boolean. */
+    is_auto_advance: number;
   };
+  class_transitions: { class_id: string; revision: number; status: string; cue_index: number; at: number };
+  alerts: { id: string; class_id: string; created_at: number; acknowledged_at: number | null };
   participants: {
     id: string;
     class_id: string;

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { RegionId } from '../../shared/regions.js';
 import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { FlagKind, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
 import type { ClassRecord, Storage } from './storage.js';
@@ -122,9 +124,12 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
           revision: 0,
           created_at: c.createdAt,
           updated_at: c.createdAt,
+          cue_ends_at: null,
+          paused_remaining_ms: null,
+          is_auto_advance: 0,
         })
         .execute();
-      return { ...c, status: 'lobby', cueIndex: -1, revision: 0 };
+      return { ...c, status: 'lobby', cueIndex: -1, revision: 0, cueEndsAt: null, pausedRemainingMs: null, isAutoAdvance: false };
     },
 
     async getClass(id) {
@@ -165,13 +170,33 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
     },
 
     async updateClassRun(id, expectedRevision, update, now) {
-      const result = await db
-        .updateTable('classes')
-        .set({ status: update.status, cue_index: update.cueIndex, revision: update.revision, updated_at: now })
-        .where('id', '=', id)
-        .where('revision', '=', expectedRevision)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('classes')
+          .set({
+            status: update.status,
+            cue_index: update.cueIndex,
+            revision: update.revision,
+            cue_ends_at: update.cueEndsAt,
+            paused_remaining_ms: update.pausedRemainingMs,
+            is_auto_advance: update.isAutoAdvance ? 1 : 0,
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .where('revision', '=', expectedRevision)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('class_transitions')
+          .values({ class_id: id, revision: update.revision, status: update.status, cue_index: update.cueIndex, at: now })
+          .execute();
+        return true;
+      });
+    },
+
+    async listActiveClasses() {
+      const rows = await db.selectFrom('classes').selectAll().where('status', 'in', ['running', 'paused']).execute();
+      return rows.map(toClass);
     },
 
     async upsertParticipant(classId, tokenHash, now) {
@@ -219,6 +244,91 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
         if (isUniqueViolation(error)) return false;
         throw error;
       }
+    },
+
+    async updateFlagDetail(flagId, participantId, detail) {
+      const result = await db
+        .updateTable('flags')
+        .set({ region: detail.region ?? null, strength: detail.strength ?? null })
+        .where('id', '=', flagId)
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async deleteFlag(flagId, participantId, storedSince) {
+      const result = await db
+        .deleteFrom('flags')
+        .where('id', '=', flagId)
+        .where('participant_id', '=', participantId)
+        .where('created_at', '>=', storedSince)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
+    async tallyRegions(classId, cueIndex) {
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => ['region', 'kind', eb.fn.countAll<number>().as('n')])
+        .where('class_id', '=', classId)
+        .where('cue_index', '=', cueIndex)
+        .where('region', 'is not', null)
+        .groupBy(['region', 'kind'])
+        .execute();
+      const tally: RegionTally = {};
+      for (const row of rows) {
+        const region = (tally[row.region as RegionId] ??= { tension: 0, relief: 0 });
+        region[row.kind as FlagKind] += Number(row.n);
+      }
+      return tally;
+    },
+
+    async flagsPerSecond(classId, since) {
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => [
+          sql<number>`floor(created_at / 1000)`.as('second'),
+          eb.fn.sum<number>(sql`case when kind = 'tension' then 1 else 0 end`).as('tension'),
+          eb.fn.sum<number>(sql`case when kind = 'relief' then 1 else 0 end`).as('relief'),
+        ])
+        .where('class_id', '=', classId)
+        .where('created_at', '>=', since)
+        .groupBy(sql`floor(created_at / 1000)`)
+        .orderBy(sql`floor(created_at / 1000)`)
+        .execute();
+      return rows.map((r) => ({ second: Number(r.second), tension: Number(r.tension), relief: Number(r.relief) }));
+    },
+
+    async insertAlert(alert) {
+      try {
+        await db.insertInto('alerts').values({ id: alert.alertId, class_id: alert.classId, created_at: alert.createdAt, acknowledged_at: null }).execute();
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    async acknowledgeAlert(classId, alertId, now) {
+      const result = await db
+        .updateTable('alerts')
+        .set({ acknowledged_at: now })
+        .where('id', '=', alertId)
+        .where('class_id', '=', classId)
+        .where('acknowledged_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async openAlerts(classId) {
+      const rows = await db
+        .selectFrom('alerts')
+        .select(['id', 'created_at'])
+        .where('class_id', '=', classId)
+        .where('acknowledged_at', 'is', null)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({ alertId: r.id, createdAt: Number(r.created_at) }));
     },
 
     async tallyFlags(classId) {
@@ -277,6 +387,9 @@ function toClass(row: Selectable<Database['classes']>): ClassRecord {
     status: row.status as ClassStatus,
     cueIndex: Number(row.cue_index),
     revision: Number(row.revision),
+    cueEndsAt: row.cue_ends_at === null ? null : Number(row.cue_ends_at),
+    pausedRemainingMs: row.paused_remaining_ms === null ? null : Number(row.paused_remaining_ms),
+    isAutoAdvance: Number(row.is_auto_advance) === 1,
     createdAt: Number(row.created_at),
   };
 }

@@ -79,6 +79,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('flags_by_class_cue').on('flags').columns(['class_id', 'cue_index']).execute();
     },
   },
+  '002-live-class': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('classes').addColumn('cue_ends_at', 'bigint').execute();
+      await db.schema.alterTable('classes').addColumn('paused_remaining_ms', 'bigint').execute();
+      await db.schema
+        .alterTable('classes')
+        .addColumn('is_auto_advance', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // Every accepted transition, appended with the class's update: the summary's timeline reads it.
+      await db.schema
+        .createTable('class_transitions')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('class_transitions_pk', ['class_id', 'revision'])
+        .execute();
+      // Safety alerts: anonymous (no participant), the id made on the phone so a retry stores one.
+      await db.schema
+        .createTable('alerts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('alerts_by_class').on('alerts').column('class_id').execute();
+      await db.schema.createIndex('flags_by_class_time').on('flags').columns(['class_id', 'created_at']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,7 +4,9 @@
  * revision, so the row is the lock, also across processes.
  */
 import type { ClassStatus } from '../../shared/schemas/class.js';
-import type { CueTally, FlagSubmit } from '../../shared/schemas/flag.js';
+import type { RegionId } from '../../shared/regions.js';
+import type { Alert } from '../../shared/schemas/alert.js';
+import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 
 export interface InstructorRecord {
@@ -25,6 +27,9 @@ export interface ClassRecord {
   status: ClassStatus;
   cueIndex: number;
   revision: number;
+  cueEndsAt: number | null;
+  pausedRemainingMs: number | null;
+  isAutoAdvance: boolean;
   createdAt: number;
 }
 
@@ -33,6 +38,9 @@ export interface ClassRunUpdate {
   status: ClassStatus;
   cueIndex: number;
   revision: number;
+  cueEndsAt: number | null;
+  pausedRemainingMs: number | null;
+  isAutoAdvance: boolean;
 }
 
 export interface NewClass {
@@ -87,8 +95,13 @@ export interface Storage {
   /** Whether a class that has not ended uses this code. */
   isCodeInUse(code: string): Promise<boolean>;
   listClasses(instructorId: string): Promise<ClassRecord[]>;
-  /** Writes the transition only if the class is still at `expectedRevision`; false if it moved on. */
+  /**
+   * Writes the transition, and appends it to the class's transition log, only if the class is still at
+   * `expectedRevision`; false if it moved on (nothing written).
+   */
   updateClassRun(id: string, expectedRevision: number, update: ClassRunUpdate, now: number): Promise<boolean>;
+  /** Classes running or paused: the timers to re-arm after a restart. */
+  listActiveClasses(): Promise<ClassRecord[]>;
 
   /** Adds the participant with this token hash to the class, or finds them; returns their id. */
   upsertParticipant(classId: string, tokenHash: string, now: number): Promise<{ id: string; isNew: boolean }>;
@@ -96,6 +109,21 @@ export interface Storage {
 
   /** Stores a flag once: false when a flag with its id already exists. */
   insertFlag(flag: NewFlag): Promise<boolean>;
+  /** Sets a stored flag's region and strength; only its own participant may (false otherwise). */
+  updateFlagDetail(flagId: string, participantId: string, detail: { region?: RegionId; strength?: number }): Promise<boolean>;
+  /** Deletes the participant's own flag if it was stored at or after `storedSince`; false otherwise. */
+  deleteFlag(flagId: string, participantId: string, storedSince: number): Promise<boolean>;
   /** Per cue of the class, tension and relief counts and how many participants they come from. */
   tallyFlags(classId: string): Promise<CueTally[]>;
+  /** One cue's flags by region. */
+  tallyRegions(classId: string, cueIndex: number): Promise<RegionTally>;
+  /** The class's flags per second since `since` (epoch ms), oldest first, seconds without flags left out. */
+  flagsPerSecond(classId: string, since: number): Promise<FlagSecond[]>;
+
+  /** Stores an alert once: false when one with its id exists. */
+  insertAlert(alert: { alertId: string; classId: string; createdAt: number }): Promise<boolean>;
+  /** Marks an alert of this class acknowledged; false when there is no such open alert. */
+  acknowledgeAlert(classId: string, alertId: string, now: number): Promise<boolean>;
+  /** The class's alerts not yet acknowledged, oldest first. */
+  openAlerts(classId: string): Promise<Alert[]>;
 }

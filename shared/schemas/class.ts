@@ -20,6 +20,8 @@ export const classCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), revision: z.number().int().min(0) }),
   z.object({ type: z.literal('end'), revision: z.number().int().min(0) }),
   z.object({ type: z.literal('jump'), revision: z.number().int().min(0), cueIndex: z.number().int().min(0).max(99) }),
+  /** Turns the per-class switch on or off: a cue whose countdown runs out moves on by itself. */
+  z.object({ type: z.literal('auto-advance'), revision: z.number().int().min(0), isOn: z.boolean() }),
 ]);
 export type ClassCommand = z.infer<typeof classCommandSchema>;
 
@@ -35,6 +37,13 @@ export interface PublicClassState {
   /** The current cue without its private note; null in the lobby. */
   cue: Omit<Cue, 'note'> | null;
   revision: number;
+  /** When the current cue's countdown reaches zero (server clock, epoch ms); null without a running countdown. */
+  cueEndsAt: number | null;
+  /** A paused cue's frozen countdown in ms; null when none. */
+  pausedRemainingMs: number | null;
+  isAutoAdvance: boolean;
+  /** The server's clock when this state was sent: clients show countdowns from the server's deadline, not their own clock. */
+  serverNow: number;
 }
 
 /** What the instructor's tablet gets: the public state plus the whole snapshot with notes. */

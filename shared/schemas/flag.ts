@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regionIds } from '../regions.js';
+import { regionIds, type RegionId } from '../regions.js';
 
 /**
  * One Tension or Relief tap. `flagId` is made on the phone, so a retried delivery counts once; `cueIndex` is
@@ -21,4 +21,36 @@ export interface CueTally {
   tension: number;
   relief: number;
   participants: number;
+}
+
+/** Adds where and how strong to a flag already sent: the phone asks after the tap, the answer is optional. */
+export const flagDetailSchema = z.object({
+  flagId: z.uuid(),
+  region: z.enum(regionIds).optional(),
+  strength: z.number().int().min(1).max(3).optional(),
+});
+export type FlagDetail = z.infer<typeof flagDetailSchema>;
+
+/** Takes back the participant's own last flag (the phone offers it for a few seconds after the tap). */
+export const flagUndoSchema = z.object({ flagId: z.uuid() });
+export type FlagUndo = z.infer<typeof flagUndoSchema>;
+
+/** One cue's flags by region, for the heat map; flags without a region are not in it. */
+export type RegionTally = Partial<Record<RegionId, { tension: number; relief: number }>>;
+
+/** A class's flags in one second (epoch seconds), for the live view's 30-second trend. */
+export interface FlagSecond {
+  second: number;
+  tension: number;
+  relief: number;
+}
+
+/** What the tablet's live view shows of the flags: counts per cue, the current cue's regions, the last 30 s. */
+export interface LiveTally {
+  cues: CueTally[];
+  /** The cue `regions` belongs to (the current one when sent). */
+  cueIndex: number;
+  regions: RegionTally;
+  recent: FlagSecond[];
+  serverNow: number;
 }

@@ -16,6 +16,8 @@ export interface TestServer {
   url: string;
   storage: Storage;
   dataDir: string;
+  /** Re-arms auto-advance timers from storage, as a starting server does. */
+  resumeTimers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startTestServer(): Promise<TestServer> {
     url: `http://127.0.0.1:${port}`,
     storage,
     dataDir,
+    resumeTimers: () => app.resumeTimers(),
     async close() {
       await app.close();
       await storage.close();

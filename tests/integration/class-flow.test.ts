@@ -67,7 +67,7 @@ describe('a class over real sockets', () => {
       emitAck(phones[1]!, 'flag:submit', flag(1, 'relief', { region: 'neck', strength: 2 })),
     ]);
     expect(acks.every((a) => a.ok)).toBe(true);
-    await waitFor(() => expect(last(tablet, 'tally:updated')).toEqual([{ cueIndex: 1, tension: 2, relief: 1, participants: 2 }]));
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 1, tension: 2, relief: 1, participants: 2 }]));
 
     state = await send(tablet, state.revision, 'end');
     await waitFor(() => phones.forEach((p) => expect(last(p, 'class:state')?.status).toBe('ended')));
@@ -88,7 +88,7 @@ describe('a class over real sockets', () => {
     await waitFor(() => expect(last(again, 'class:state')).toMatchObject({ status: 'running', cueIndex: 0 }));
     await emitAck(again, 'flag:submit', flag(0, 'relief'));
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 1, joined: 1 }));
-    await waitFor(() => expect(last(tablet, 'tally:updated')).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 1 }]));
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 1 }]));
     expect(await server.storage.countParticipants(opened.classId)).toBe(1);
   });
 
