@@ -5,6 +5,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express from 'express';
 import helmet from 'helmet';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SequenceInput } from '../shared/schemas/sequence.js';
 import type { Config } from './config.js';
@@ -15,22 +16,34 @@ import { pageRoutes } from './http/pages.js';
 import { requireInstructor } from './http/require-instructor.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
+import { summaryRoutes } from './http/summary-routes.js';
+import { createRateLimits, type RateLimitRules } from './rate-limits.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
+import { createRetentionJob, DEFAULT_RETENTION_MS, type RetentionResult } from './services/retention.js';
+import { createSequenceService } from './services/sequence-service.js';
+import { createSummaryService } from './services/summary-service.js';
 import type { Storage } from './storage/storage.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR'>;
+  /** The feedback window and retention default to the configuration's defaults when left out. */
+  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR' | 'TRUST_PROXY'> & Partial<Pick<Config, 'FEEDBACK_WINDOW_MINUTES' | 'RETENTION_DAYS'>>;
   storage: Storage;
   logger: Logger;
+  /** Set when several processes serve together (REDIS_URL); the caller opened it and closes it after `close()`. */
+  redis?: Redis;
   starterSequences: SequenceInput[];
+  /** Replaces some of the default rate limits (server/rate-limits.ts); tests use small ones. */
+  rateLimits?: Partial<RateLimitRules>;
 }
 
 export interface App {
   httpServer: HttpServer;
-  /** Re-arms auto-advance timers of classes that were running when the server stopped. */
-  resumeTimers(): Promise<void>;
+  /** Arms the auto-advance timers of running classes from storage, and keeps sweeping for them. */
+  startTimers(): Promise<void>;
+  /** One retention run as of `now` (it also runs on start and daily by itself). */
+  runRetention(now?: number): Promise<RetentionResult>;
   close(): Promise<void>;
 }
 
@@ -39,11 +52,24 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   const httpServer = createServer(app);
   const auth = createAuthService({ storage, starterSequences: deps.starterSequences });
-  const sockets = createSocketServer(httpServer, { storage, auth, logger });
-  const classes = createClassService({ storage, broadcaster: sockets.broadcaster });
+  const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits });
+  const sockets = createSocketServer(httpServer, { storage, auth, limits, logger, redis: deps.redis });
+  const feedbackWindowMs = config.FEEDBACK_WINDOW_MINUTES === undefined ? undefined : config.FEEDBACK_WINDOW_MINUTES * 60_000;
+  const classes = createClassService({
+    storage,
+    broadcaster: sockets.broadcaster,
+    feedbackWindowMs,
+    onTimerError: (err) => logger.error({ err }, 'class timer failed'),
+  });
   sockets.bind(classes);
+  const summaries = createSummaryService({ storage, classes });
+  const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
+  const retention = createRetentionJob({ storage, retentionMs, logger });
+  retention.start();
 
   app.disable('x-powered-by');
+  // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL).
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -64,10 +90,12 @@ export function createApp(deps: AppDeps): App {
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  // A sequence file may be up to 1 MB: that router parses its own bodies, so it comes before the 64 KB parser.
+  app.use('/api/sequences', sameOriginOnly, requireInstructor(auth), sequenceRoutes(createSequenceService({ storage })));
   app.use('/api', express.json({ limit: '64kb' }), sameOriginOnly);
-  app.use('/api/auth', authRoutes(auth));
-  app.use('/api/sequences', requireInstructor(auth), sequenceRoutes(storage));
+  app.use('/api/auth', authRoutes(auth, limits));
   app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
+  app.use('/api', summaryRoutes(summaries, requireInstructor(auth)));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'input/invalid', message: 'No such API route.' } });
   });
@@ -76,11 +104,16 @@ export function createApp(deps: AppDeps): App {
 
   return {
     httpServer,
-    resumeTimers: () => classes.resumeTimers(),
+    startTimers: () => classes.startTimers(),
+    runRetention: (now) => retention.runOnce(now),
     async close() {
+      retention.stop();
       classes.stopTimers();
       sockets.broadcaster.stop();
-      await sockets.io.close(); // also closes httpServer
+      const closed = sockets.io.close(); // also stops the HTTP server accepting
+      // Keep-alive connections of browsers would hold the close open; every request has been answered by now.
+      httpServer.closeAllConnections();
+      await closed;
     },
   };
 }

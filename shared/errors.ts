@@ -23,6 +23,8 @@ export const errorCodes = [
   'flag/invalid_cue',
   /** No such sequence (or not one of yours). */
   'sequence/not_found',
+  /** Feedback is taken only after the class has ended, and only until its feedback window closes. */
+  'feedback/closed',
   /** Too many requests; try again shortly. */
   'rate/limited',
   /** Something failed on the server; it has been logged. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ApiError } from './errors.js';
 import { alertAcknowledgeSchema, alertRaiseSchema, type Alert } from './schemas/alert.js';
 import { classCommandSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
+import { feedbackSubmitSchema } from './schemas/feedback.js';
 import { flagDetailSchema, flagSubmitSchema, flagUndoSchema, type LiveTally } from './schemas/flag.js';
 
 /** Bumped on any incompatible change to the events below. */
@@ -41,6 +42,7 @@ export const clientEventSchemas = {
   'flag:undo': flagUndoSchema,
   'alert:raise': alertRaiseSchema,
   'alert:acknowledge': alertAcknowledgeSchema,
+  'feedback:submit': feedbackSubmitSchema,
 } as const;
 
 export type ClientEvent = keyof typeof clientEventSchemas;
@@ -61,6 +63,11 @@ export interface ClientToServerEvents {
   'alert:raise': Handler<'alert:raise', { duplicate: boolean }>;
   /** Instructor only: the alert has been seen. */
   'alert:acknowledge': Handler<'alert:acknowledge', { isAcknowledged: boolean }>;
+  /**
+   * Participant only: the feedback form after the class ended, while its window is open (else
+   * `feedback/closed`). One answer per participant: a second send replaces the first.
+   */
+  'feedback:submit': Handler<'feedback:submit', Record<string, never>>;
 }
 
 /** Participants connected to a class now, and everyone who has joined it. */

@@ -1,17 +1,22 @@
-/** /api/auth: whether sign-up is open, first-run sign-up, sign-in, sign-out. */
+/**
+ * /api/auth: whether sign-up is open, first-run sign-up, sign-in, sign-out; and the accounts of a clinic's
+ * instructors: adding another instructor, changing one's own password.
+ */
 import { Router } from 'express';
-import { credentialsSchema, type AuthStatus } from '../../shared/schemas/auth.js';
+import { credentialsSchema, passwordChangeSchema, type AuthStatus } from '../../shared/schemas/auth.js';
+import type { RateLimits } from '../rate-limits.js';
 import type { AuthService } from '../services/auth-service.js';
 import { parseBody } from './http-errors.js';
+import { requireInstructor } from './require-instructor.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 
-export function authRoutes(auth: AuthService): Router {
+export function authRoutes(auth: AuthService, limits: RateLimits): Router {
   const router = Router();
 
   router.get('/me', async (req, res) => {
     const status: AuthStatus = {
       hasAccounts: await auth.hasAccounts(),
-      instructor: await auth.instructorForSession(readSessionCookie(req.headers.cookie), Date.now()),
+      instructor: await auth.sessionHolder(readSessionCookie(req.headers.cookie), Date.now()),
     };
     res.json(status);
   });
@@ -23,7 +28,8 @@ export function authRoutes(auth: AuthService): Router {
   });
 
   router.post('/signin', async (req, res) => {
-    const session = await auth.signIn(parseBody(credentialsSchema, req), Date.now());
+    const credentials = parseBody(credentialsSchema, req);
+    const session = await limits.signIn(credentials.email, () => auth.signIn(credentials, Date.now()));
     setSessionCookie(res, session.secret, req.secure);
     res.json({ ok: true });
   });
@@ -33,6 +39,16 @@ export function authRoutes(auth: AuthService): Router {
     if (secret) await auth.signOut(secret);
     clearSessionCookie(res);
     res.json({ ok: true });
+  });
+
+  // Also open to an account that still has its one-time password: replacing it is all such an account may do.
+  router.post('/password', async (req, res) => {
+    await auth.changePassword(readSessionCookie(req.headers.cookie), parseBody(passwordChangeSchema, req), Date.now());
+    res.json({ ok: true });
+  });
+
+  router.post('/instructors', requireInstructor(auth), async (req, res) => {
+    res.status(201).json(await auth.addInstructor(parseBody(credentialsSchema, req), Date.now()));
   });
 
   return router;

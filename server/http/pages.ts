@@ -1,17 +1,21 @@
 /**
- * The built client: static assets, and the HTML of each route. The participant page's HTML carries the
- * class's current public state in a non-executed JSON block, so a reloading phone shows the cue before its
- * socket connects.
+ * The built client: static assets, and the HTML of each route. A phone reloading mid-class must show the cue
+ * within a second even on a slow network, so the join page's HTML is complete on its own: its stylesheets are
+ * inlined (no second round trip before the first paint), the current cue is rendered into it, and the class's
+ * public state rides along in a non-executed JSON block that the script then takes over from.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { PublicClassState } from '../../shared/schemas/class.js';
 import { publicState } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
+import { cs as phoneCs } from '../../client/src/participant/messages.cs.js';
+import { en as phoneEn } from '../../client/src/participant/messages.en.js';
 
 const INITIAL_STATE_MARK = '<!--attune-initial-state-->';
+const APP_MOUNT = '<div id="app"></div>';
 
 /** What the join page's HTML carries. `class` is null when the code names no class. */
 export interface InitialState {
@@ -20,7 +24,7 @@ export interface InitialState {
 
 export function pageRoutes(clientDir: string, storage: Storage): Router {
   const router = Router();
-  const participantHtml = readFileSync(join(clientDir, 'participant.html'), 'utf8');
+  const participantHtml = inlineStylesheets(readFileSync(join(clientDir, 'participant.html'), 'utf8'), clientDir);
   const instructorHtml = readFileSync(join(clientDir, 'instructor.html'), 'utf8');
 
   router.use('/assets', express.static(join(clientDir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
@@ -33,13 +37,46 @@ export function pageRoutes(clientDir: string, storage: Storage): Router {
   router.get('/join/:code', async (req, res) => {
     const code = normalizeJoinCode(req.params.code);
     const record = code ? await storage.findClassByCode(code) : null;
-    const initial: InitialState = { class: record ? publicState(record, Date.now()) : null };
+    const state = record ? publicState(record, Date.now()) : null;
+    const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;
-    sendHtml(res.status(record ? 200 : 404), participantHtml.replace(INITIAL_STATE_MARK, block));
+    const html = participantHtml.replace(INITIAL_STATE_MARK, block).replace(APP_MOUNT, `<div id="app">${renderCue(state, req)}</div>`);
+    sendHtml(res.status(record ? 200 : 404), html);
   });
 
   router.get(['/instructor', '/instructor/*rest'], (_req, res) => sendHtml(res, instructorHtml));
 
   return router;
+}
+
+/** Replaces the page's stylesheet links with the stylesheets themselves. */
+function inlineStylesheets(html: string, clientDir: string): string {
+  return html.replace(/<link rel="stylesheet"[^>]*href="\/([^"]+)"[^>]*>/g, (_link, path: string) => {
+    const css = readFileSync(join(clientDir, path), 'utf8');
+    return `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`;
+  });
+}
+
+/**
+ * The current cue as static markup, in the classes the phone's own page uses, so the first paint already
+ * shows it; the script replaces it when it starts. Nothing outside a running or paused class.
+ */
+function renderCue(state: PublicClassState | null, req: Request): string {
+  if (!state?.cue || (state.status !== 'running' && state.status !== 'paused')) return '';
+  const messages = req.acceptsLanguages('en', 'cs') === 'cs' ? phoneCs : phoneEn;
+  const position = messages['participant.cuePosition']
+    .replace('{current}', String(state.cueIndex + 1))
+    .replace('{total}', String(state.cueCount));
+  return (
+    `<div class="shell"><main class="page in-class">` +
+    `<section class="cue" aria-label="${escapeHtml(messages['participant.cueRegion'])}" lang="${state.language}">` +
+    `<p class="cue-meta"><span class="position">${escapeHtml(position)}</span></p>` +
+    `<p class="cue-text">${escapeHtml(state.cue.text)}</p>` +
+    `</section></main></div>`
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -6,11 +6,11 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AppError, type ApiError } from '../../shared/errors.js';
+import { formatIssues } from '../../shared/issues.js';
 import type { Ack } from '../../shared/protocol.js';
 
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(payload)'}: ${issue.message}`);
-}
+// One way of naming a bad field (`cues[3].text: …`) for sockets and HTTP alike.
+export { formatIssues };
 
 export function errorAck(error: unknown, logger: Logger, event: string): { ok: false; error: ApiError } {
   if (error instanceof AppError) return { ok: false, error: error.toJSON() };

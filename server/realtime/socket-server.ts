@@ -2,7 +2,10 @@
  * Socket.IO: the handshake decides who a socket is (a participant by join code + token, an instructor by the
  * session cookie), puts it in its class's rooms and sends the full current state on every (re)connect.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { AppError } from '../../shared/errors.js';
@@ -10,6 +13,7 @@ import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { z } from 'zod';
 import { clientEventSchemas, handshakeSchema, type ClientEvent } from '../../shared/protocol.js';
 import { readSessionCookie } from '../http/session-cookie.js';
+import type { RateLimits } from '../rate-limits.js';
 import type { AuthService } from '../services/auth-service.js';
 import { instructorState, publicState, type ClassService } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
@@ -21,17 +25,30 @@ import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
 /** Messages are small JSON; anything larger is refused by Socket.IO before it reaches a handler. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
-export function createSocketServer(httpServer: HttpServer, deps: { storage: Storage; auth: AuthService; logger: Logger }) {
+/**
+ * `redis` shares the rooms with the other processes through the Redis streams adapter (it keeps connection state
+ * recovery possible, unlike the pub/sub one): a broadcast or a presence count here reaches sockets there.
+ * Without it the rooms are this process's own.
+ */
+export function createSocketServer(httpServer: HttpServer, deps: { storage: Storage; auth: AuthService; limits: RateLimits; logger: Logger; redis?: Redis }) {
   const io: AttuneServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
     transports: ['websocket', 'polling'],
+    adapter: deps.redis ? createAdapter(deps.redis) : undefined,
   });
   const broadcaster = createSocketBroadcaster(io, deps.storage, deps.logger);
+  // A random key per Engine.IO connection for its rate limit (its own id is a session secret, kept private).
+  const connectionKeys = new WeakMap<object, string>();
+  const connectionKey = (socket: AttuneSocket) => {
+    let key = connectionKeys.get(socket.conn);
+    if (!key) connectionKeys.set(socket.conn, (key = randomUUID()));
+    return key;
+  };
 
   function bind(classes: ClassService) {
     io.use((socket, next) => {
-      authenticate(socket, classes, deps.auth).then(
+      authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket)).then(
         (data) => {
           socket.data = data;
           next();
@@ -47,7 +64,11 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     });
 
     io.on('connection', (socket) => {
-      void onConnection(socket, classes).catch((err: unknown) => {
+      const setup = onConnection(socket, classes);
+      // A message that arrives while the connection is set up (storage answers asynchronously, PostgreSQL over
+      // the network) waits for its listeners instead of finding none and never being acknowledged.
+      socket.use((_packet, next) => void setup.then(() => next(), () => undefined));
+      void setup.catch((err: unknown) => {
         deps.logger.error({ err }, 'connection setup failed');
         socket.disconnect(true);
       });
@@ -68,6 +89,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
       on(socket, 'flag:detail', (detail) => classes.detailFlag(classId, participantId, detail));
       on(socket, 'flag:undo', ({ flagId }) => classes.undoFlag(classId, participantId, flagId));
       on(socket, 'alert:raise', ({ alertId }) => classes.raiseAlert(classId, alertId));
+      on(socket, 'feedback:submit', (feedback) => classes.submitFeedback(classId, participantId, feedback));
       socket.on('disconnect', () => broadcaster.presenceChanged(classId));
       broadcaster.presenceChanged(classId);
     } else {
@@ -108,21 +130,36 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     event: E,
     fn: (payload: z.infer<(typeof clientEventSchemas)[E]>) => Promise<unknown>,
   ): void {
+    // A participant's messages count against their rate limit once valid (refusing an invalid one costs nothing).
+    const { data } = socket;
+    const limited = async (payload: unknown) => {
+      if (data.role === 'participant') await deps.limits.consume('participantMessages', data.participantId);
+      return (fn as (payload: unknown) => Promise<unknown>)(payload);
+    };
     // The map pairs each event with its schema, so the payload handle() parses is the one fn expects.
-    const handler = handle(event, clientEventSchemas[event], deps.logger, fn as (payload: unknown) => Promise<unknown>);
+    const handler = handle(event, clientEventSchemas[event], deps.logger, limited);
     socket.on(event as never, handler as never);
   }
 
   return { io, broadcaster, bind };
 }
 
-async function authenticate(socket: AttuneSocket, classes: ClassService, auth: AuthService): Promise<SocketData> {
+async function authenticate(
+  socket: AttuneSocket,
+  classes: ClassService,
+  auth: AuthService,
+  limits: RateLimits,
+  connectionKey: string,
+): Promise<SocketData> {
+  // Per connection: Socket.IO takes any number of handshakes over one WebSocket, each a possible new participant.
+  await limits.consume('joinPerConnection', connectionKey);
   const parsed = handshakeSchema.safeParse(socket.handshake.auth);
   if (!parsed.success) throw new AppError('input/invalid', 'Invalid handshake.', formatIssues(parsed.error));
   const handshake = parsed.data;
   if (handshake.role === 'participant') {
     const code = normalizeJoinCode(handshake.code);
     if (!code) throw new AppError('class/not_found', 'No class has this code.');
+    await limits.consume('joinPerCode', code);
     const { record, participantId } = await classes.joinClass(code, handshake.token);
     return { role: 'participant', classId: record.id, participantId };
   }

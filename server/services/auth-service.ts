@@ -1,7 +1,10 @@
-/** Instructor accounts and sessions: first-run sign-up, sign-in, the session behind a cookie. */
+/**
+ * Instructor accounts and sessions: first-run sign-up, sign-in, the session behind a cookie, an instructor
+ * adding another (with a one-time password) and changing their own password.
+ */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import type { Credentials } from '../../shared/schemas/auth.js';
+import type { Credentials, InstructorIdentity, PasswordChange } from '../../shared/schemas/auth.js';
 import type { SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Storage } from '../storage/storage.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -22,6 +25,15 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
     const expiresAt = now + SESSION_TTL_MS;
     await storage.createSession({ idHash: hashSecret(secret), instructorId, expiresAt });
     return { secret, expiresAt };
+  }
+
+  /** Whoever holds this session, also while their account still has a one-time password. */
+  async function sessionHolder(secret: string | undefined, now: number): Promise<InstructorIdentity | null> {
+    if (!secret) return null;
+    const instructorId = await storage.findSession(hashSecret(secret), now);
+    if (!instructorId) return null;
+    const instructor = await storage.findInstructorById(instructorId);
+    return instructor ? { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword } : null;
   }
 
   return {
@@ -53,13 +65,50 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
       await storage.deleteSession(hashSecret(secret));
     },
 
-    /** The signed-in instructor behind a cookie's secret, or null. */
+    sessionHolder,
+
+    /**
+     * The signed-in instructor behind a cookie's secret, or null; refused while the account still has a
+     * one-time password (all it may do then is set its own, through `changePassword`).
+     */
     async instructorForSession(secret: string | undefined, now: number): Promise<{ id: string; email: string } | null> {
-      if (!secret) return null;
-      const instructorId = await storage.findSession(hashSecret(secret), now);
-      if (!instructorId) return null;
-      const instructor = await storage.findInstructorById(instructorId);
-      return instructor ? { id: instructor.id, email: instructor.email } : null;
+      const holder = await sessionHolder(secret, now);
+      if (!holder) return null;
+      if (holder.mustChangePassword) throw new AppError('auth/forbidden', 'Set your own password first.');
+      return { id: holder.id, email: holder.email };
+    },
+
+    /**
+     * A signed-in instructor adds another: the account gets the starter library and a one-time password that
+     * must be replaced at its first sign-in.
+     */
+    async addInstructor(credentials: Credentials, now: number): Promise<{ id: string; email: string }> {
+      const account = { id: randomUUID(), email: credentials.email, passwordHash: await hashPassword(credentials.password), createdAt: now };
+      const created = await storage.createInstructor(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
+      if (!created) throw new AppError('input/invalid', 'This e-mail has an account already.', ['email: has an account already']);
+      return { id: created.id, email: created.email };
+    },
+
+    /**
+     * Sets the session holder's own password and signs out their other sessions. The current password is
+     * required, except to replace a one-time password right after signing in with it.
+     */
+    async changePassword(secret: string | undefined, change: PasswordChange, now: number): Promise<void> {
+      const holder = await sessionHolder(secret, now);
+      if (!secret || !holder) throw new AppError('auth/required', 'Sign in first.');
+      const instructor = await storage.findInstructorById(holder.id);
+      if (!instructor) throw new AppError('auth/required', 'Sign in first.');
+      if (!holder.mustChangePassword) {
+        const isCurrent = await verifyPassword(change.currentPassword ?? '', instructor.passwordHash);
+        if (!isCurrent) throw new AppError('auth/invalid_credentials', 'The current password is wrong.', ['currentPassword: is wrong']);
+      }
+      if (await verifyPassword(change.newPassword, instructor.passwordHash)) {
+        throw new AppError('input/invalid', 'The new password must differ from the current one.', ['newPassword: must differ from the current password']);
+      }
+      await storage.updatePassword(instructor.id, await hashPassword(change.newPassword), {
+        mustChangePassword: false,
+        keepSessionIdHash: hashSecret(secret),
+      });
     },
   };
 }

@@ -3,23 +3,41 @@ import { createHash, getRandomValues, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { makeJoinCode } from '../../shared/join-code.js';
 import type { ClassCommand, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
+import type { FeedbackSubmit } from '../../shared/schemas/feedback.js';
 import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
+import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { undoableSince } from '../domain/flag-rules.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createClassTimers } from './class-timers.js';
 
+/** How often a process looks for running classes whose timers it should hold (see startTimers). */
+const TIMER_SWEEP_MS = 5_000;
+
 /** Enough tries that a collision among open classes (1 in ~10⁶ per try at 1,000 open classes) never fails. */
 const CODE_ATTEMPTS = 10;
 
-export function createClassService(deps: { storage: Storage; broadcaster: Broadcaster; now?: () => number }) {
+export interface ClassServiceDeps {
+  storage: Storage;
+  broadcaster: Broadcaster;
+  now?: () => number;
+  /** How long after the end phones may send feedback. */
+  feedbackWindowMs?: number;
+  /** Where a timer that failed for another reason than a lost race (storage unreachable) is reported. */
+  onTimerError?: (error: unknown) => void;
+}
+
+export function createClassService(deps: ClassServiceDeps) {
   const { storage, broadcaster } = deps;
   const now = deps.now ?? Date.now;
+  const feedbackWindowMs = deps.feedbackWindowMs ?? DEFAULT_FEEDBACK_WINDOW_MS;
+  const onTimerError = deps.onTimerError ?? (() => {});
+  let sweepTimer: NodeJS.Timeout | undefined;
   const timers = createClassTimers((classId, revision) => {
     runCommand(classId, { type: 'timer', revision }, { kind: 'timer' }).catch((error: unknown) => {
-      // Another process advanced first, or the instructor did: the timer had nothing left to do.
-      if (!(error instanceof AppError)) throw error;
+      // A refusal means another process advanced first, or the instructor did: nothing left to do.
+      if (!(error instanceof AppError)) onTimerError(error);
     });
   });
 
@@ -50,9 +68,11 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
     const context = { ownerId: record.instructorId, cueDurationsMs: cueDurationsMs(record), now: at };
     const result = applyCommand(runState(record), command, actor, context);
     if (!result.ok) throw new AppError(result.code, result.message);
-    const isWritten = await storage.updateClassRun(record.id, record.revision, result.state, at);
+    // Ending fixes the feedback window, so every process and every reconnecting phone agrees on it.
+    const ending = result.state.status === 'ended' ? { endedAt: at, feedbackClosesAt: feedbackClosesAt(at, feedbackWindowMs) } : {};
+    const isWritten = await storage.updateClassRun(record.id, record.revision, { ...result.state, ...ending }, at);
     if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
-    const updated = { ...record, ...result.state };
+    const updated = { ...record, ...result.state, ...ending };
     timers.schedule(updated.id, result.state, at);
     broadcaster.classChanged(updated);
     return updated;
@@ -86,12 +106,23 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
       return runCommand(classId, command, actor);
     },
 
-    /** Re-arms the timers of every running class from storage: a restarted server resumes auto-advance. */
-    async resumeTimers(): Promise<void> {
-      for (const record of await storage.listActiveClasses()) timers.schedule(record.id, runState(record), now());
+    /**
+     * Arms the timers of every running class from storage, now and then every `sweepMs`: a restarted server
+     * resumes auto-advance, and when several processes share classes, the survivors take over the timers of
+     * one that died. Several processes arming one class is safe: the timer's command is conditional on the
+     * revision, so the cue advances once.
+     */
+    async startTimers(sweepMs = TIMER_SWEEP_MS): Promise<void> {
+      const sweep = async () => {
+        for (const record of await storage.listActiveClasses()) timers.schedule(record.id, runState(record), now());
+      };
+      clearInterval(sweepTimer);
+      sweepTimer = setInterval(() => sweep().catch(onTimerError), sweepMs);
+      await sweep();
     },
 
     stopTimers(): void {
+      clearInterval(sweepTimer);
       timers.stop();
     },
 
@@ -128,6 +159,14 @@ export function createClassService(deps: { storage: Storage; broadcaster: Broadc
     },
 
     /** Stores an anonymous safety alert once and shows it on the tablet at once. */
+    /** Stores a participant's feedback after the class, replacing their earlier answer; only while the window is open. */
+    async submitFeedback(classId: string, participantId: string, feedback: FeedbackSubmit): Promise<Record<string, never>> {
+      const record = await existingClass(classId);
+      if (!isFeedbackOpen(record, now())) throw new AppError('feedback/closed', 'This class is not taking feedback.');
+      await storage.upsertFeedback(classId, participantId, { feeling: feedback.feeling, rating: feedback.rating, comment: feedback.comment || null });
+      return {};
+    },
+
     async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean }> {
       const isNew = await storage.insertAlert({ alertId, classId, createdAt: now() });
       if (isNew) broadcaster.alertsChanged(classId);
@@ -183,6 +222,7 @@ export function publicState(record: ClassRecord, serverNow: number): PublicClass
     cueEndsAt: record.cueEndsAt,
     pausedRemainingMs: record.pausedRemainingMs,
     isAutoAdvance: record.isAutoAdvance,
+    feedbackClosesAt: record.feedbackClosesAt,
     serverNow,
   };
 }

@@ -1,8 +1,19 @@
+import type { Generated } from 'kysely';
+
 /** The tables as Kysely sees them: snake_case here, camelCase everywhere else. Times are epoch milliseconds. */
 
 
 export interface Database {
-  instructors: { id: string; email: string; password_hash: string; created_at: number };
+  instructors: {
+    id: string;
+    email: string;
+    password_hash: string;
+    created_at: number;
+    /** 0 or 1: 1 while the account still has the one-time password another instructor gave it. */
+    must_change_password: number;
+    /** The K below which this instructor's summaries withhold breakdowns. */
+    summary_threshold: Generated<number>;
+  };
   sessions: { id_hash: string; instructor_id: string; expires_at: number };
   sequences: {
     id: string;
@@ -32,6 +43,11 @@ export interface Database {
     paused_remaining_ms: number | null;
     /** 0 or 1: SQLite has no boolean. */
     is_auto_advance: number;
+    ended_at: number | null;
+    /** Until when phones may send feedback, fixed when the class ends. */
+    feedback_closes_at: number | null;
+    /** Set once retention moved the class's flags into `cue_aggregates` and `flag_aggregates`. */
+    flags_archived_at: number | null;
   };
   class_transitions: { class_id: string; revision: number; status: string; cue_index: number; at: number };
   alerts: { id: string; class_id: string; created_at: number; acknowledged_at: number | null };
@@ -53,4 +69,10 @@ export interface Database {
     strength: number | null;
     created_at: number;
   };
+  /** One answer per participant of a class; no time is kept. */
+  feedback: { class_id: string; participant_id: string; feeling: string; rating: number; comment: string | null };
+  /** Per cue of an archived class: what `tallyFlags` counted before its raw flags were deleted. */
+  cue_aggregates: { class_id: string; cue_index: number; tension: number; relief: number; participants: number };
+  /** An archived class's flags counted by cue, kind, region and strength. */
+  flag_aggregates: { class_id: string; cue_index: number; kind: string; region: string | null; strength: number | null; flags: number };
 }

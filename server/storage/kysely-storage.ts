@@ -1,18 +1,30 @@
 /**
  * The Storage interface over Kysely. The same queries serve SQLite and PostgreSQL; the engine-specific part
- * (opening the connection) lives in `open-storage.ts`.
+ * (opening the connection, recognising its errors) lives in `open-sqlite.ts` and `open-postgres.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RegionId } from '../../shared/regions.js';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { FlagKind, RegionTally } from '../../shared/schemas/flag.js';
-import type { Cue, Language, Sequence } from '../../shared/schemas/sequence.js';
+import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
-import type { ClassRecord, Storage } from './storage.js';
+import { createAfterClassStorage } from './kysely-after-class.js';
+import type { ClassRecord, InstructorRecord, Storage } from './storage.js';
 
-export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (error: unknown) => boolean): Storage {
+/**
+ * `isUniqueViolation` and `isSerializationFailure` recognise the engine's errors: a UNIQUE constraint refused a
+ * row; a serializable transaction lost to a concurrent one (PostgreSQL; SQLite's single connection never
+ * interleaves transactions).
+ */
+export function createKyselyStorage(
+  db: Kysely<Database>,
+  isUniqueViolation: (error: unknown) => boolean,
+  isSerializationFailure: (error: unknown) => boolean,
+): Storage {
   return {
+    ...createAfterClassStorage(db, toClass),
+
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -26,45 +38,66 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
       return Number(row.n);
     },
 
-    async createInstructor(account, starterSequences, { onlyIfFirst }) {
-      return db.transaction().execute(async (trx) => {
-        if (onlyIfFirst) {
-          const existing = await trx.selectFrom('instructors').select('id').limit(1).executeTakeFirst();
-          if (existing) return null;
-        }
-        await trx
-          .insertInto('instructors')
-          .values({ id: account.id, email: account.email, password_hash: account.passwordHash, created_at: account.createdAt })
-          .execute();
-        if (starterSequences.length > 0) {
+    async createInstructor(account, starterSequences, { onlyIfFirst, mustChangePassword = false }) {
+      // Serializable, so two first-run sign-ups on two processes cannot both see no instructor and both insert.
+      const transaction = onlyIfFirst ? db.transaction().setIsolationLevel('serializable') : db.transaction();
+      try {
+        return await transaction.execute(async (trx) => {
+          if (onlyIfFirst) {
+            const existing = await trx.selectFrom('instructors').select('id').limit(1).executeTakeFirst();
+            if (existing) return null;
+          }
           await trx
-            .insertInto('sequences')
-            .values(
-              starterSequences.map((sequence, i) => ({
-                id: randomUUID(),
-                instructor_id: account.id,
-                title: sequence.title,
-                language: sequence.language,
-                cues_json: JSON.stringify(sequence.cues),
-                // Distinct times keep the starter library in its written order.
-                created_at: account.createdAt + i,
-                updated_at: account.createdAt + i,
-              })),
-            )
+            .insertInto('instructors')
+            .values({
+              id: account.id,
+              email: account.email,
+              password_hash: account.passwordHash,
+              created_at: account.createdAt,
+              must_change_password: mustChangePassword ? 1 : 0,
+            })
             .execute();
-        }
-        return { id: account.id, email: account.email, passwordHash: account.passwordHash };
-      });
+          if (starterSequences.length > 0) {
+            await trx
+              .insertInto('sequences')
+              // Distinct times keep the starter library in its written order.
+              .values(starterSequences.map((sequence, i) => sequenceRow(account.id, sequence, account.createdAt + i)))
+              .execute();
+          }
+          return { id: account.id, email: account.email, passwordHash: account.passwordHash, mustChangePassword };
+        });
+      } catch (error) {
+        // The e-mail is taken (UNIQUE): nothing was written.
+        if (isUniqueViolation(error)) return null;
+        // A concurrent first-run sign-up committed first: this one is no longer first.
+        if (onlyIfFirst && isSerializationFailure(error)) return null;
+        throw error;
+      }
     },
 
     async findInstructorByEmail(email) {
       const row = await db.selectFrom('instructors').selectAll().where('email', '=', email).executeTakeFirst();
-      return row ? { id: row.id, email: row.email, passwordHash: row.password_hash } : null;
+      return row ? toInstructor(row) : null;
     },
 
     async findInstructorById(id) {
       const row = await db.selectFrom('instructors').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? { id: row.id, email: row.email, passwordHash: row.password_hash } : null;
+      return row ? toInstructor(row) : null;
+    },
+
+    async updatePassword(instructorId, passwordHash, { mustChangePassword, keepSessionIdHash }) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('instructors')
+          .set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0 })
+          .where('id', '=', instructorId)
+          .execute();
+        await trx
+          .deleteFrom('sessions')
+          .where('instructor_id', '=', instructorId)
+          .where('id_hash', '<>', keepSessionIdHash)
+          .execute();
+      });
     },
 
     async createSession(session) {
@@ -98,14 +131,28 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
       return rows.map(toSequence);
     },
 
-    async getSequence(id, instructorId) {
-      const row = await db
-        .selectFrom('sequences')
-        .selectAll()
+    getSequence: findSequence,
+
+    async createSequence(instructorId, input, now) {
+      const row = sequenceRow(instructorId, input, now);
+      await db.insertInto('sequences').values(row).execute();
+      return toSequence(row);
+    },
+
+    async updateSequence(id, instructorId, input, now) {
+      const result = await db
+        .updateTable('sequences')
+        .set({ title: input.title, language: input.language, cues_json: JSON.stringify(input.cues), updated_at: now })
         .where('id', '=', id)
         .where('instructor_id', '=', instructorId)
         .executeTakeFirst();
-      return row ? toSequence(row) : null;
+      if (Number(result.numUpdatedRows) !== 1) return null;
+      return findSequence(id, instructorId);
+    },
+
+    async deleteSequence(id, instructorId) {
+      const result = await db.deleteFrom('sequences').where('id', '=', id).where('instructor_id', '=', instructorId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
     },
 
     async createClass(c) {
@@ -129,7 +176,17 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
           is_auto_advance: 0,
         })
         .execute();
-      return { ...c, status: 'lobby', cueIndex: -1, revision: 0, cueEndsAt: null, pausedRemainingMs: null, isAutoAdvance: false };
+      return {
+        ...c,
+        status: 'lobby',
+        cueIndex: -1,
+        revision: 0,
+        cueEndsAt: null,
+        pausedRemainingMs: null,
+        isAutoAdvance: false,
+        endedAt: null,
+        feedbackClosesAt: null,
+      };
     },
 
     async getClass(id) {
@@ -181,6 +238,9 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
             paused_remaining_ms: update.pausedRemainingMs,
             is_auto_advance: update.isAutoAdvance ? 1 : 0,
             updated_at: now,
+            // The class cannot leave `ended`, so this is written once: when the transition log says it ended.
+            ...(update.status === 'ended' ? { ended_at: now } : {}),
+            ...(update.feedbackClosesAt !== undefined ? { feedback_closes_at: update.feedbackClosesAt } : {}),
           })
           .where('id', '=', id)
           .where('revision', '=', expectedRevision)
@@ -353,6 +413,16 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
     },
   };
 
+  async function findSequence(id: string, instructorId: string): Promise<Sequence | null> {
+    const row = await db
+      .selectFrom('sequences')
+      .selectAll()
+      .where('id', '=', id)
+      .where('instructor_id', '=', instructorId)
+      .executeTakeFirst();
+    return row ? toSequence(row) : null;
+  }
+
   async function findParticipant(classId: string, tokenHash: string): Promise<string | undefined> {
     const row = await db
       .selectFrom('participants')
@@ -362,6 +432,23 @@ export function createKyselyStorage(db: Kysely<Database>, isUniqueViolation: (er
       .executeTakeFirst();
     return row?.id;
   }
+}
+
+function toInstructor(row: Selectable<Database['instructors']>): InstructorRecord {
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, mustChangePassword: Number(row.must_change_password) === 1 };
+}
+
+/** A new sequence row; the cues are stored whole, in their order. */
+function sequenceRow(instructorId: string, input: SequenceInput, createdAt: number): Selectable<Database['sequences']> {
+  return {
+    id: randomUUID(),
+    instructor_id: instructorId,
+    title: input.title,
+    language: input.language,
+    cues_json: JSON.stringify(input.cues),
+    created_at: createdAt,
+    updated_at: createdAt,
+  };
 }
 
 function toSequence(row: Selectable<Database['sequences']>): Sequence {
@@ -391,5 +478,7 @@ function toClass(row: Selectable<Database['classes']>): ClassRecord {
     pausedRemainingMs: row.paused_remaining_ms === null ? null : Number(row.paused_remaining_ms),
     isAutoAdvance: Number(row.is_auto_advance) === 1,
     createdAt: Number(row.created_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    feedbackClosesAt: row.feedback_closes_at === null ? null : Number(row.feedback_closes_at),
   };
 }

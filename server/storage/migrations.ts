@@ -109,12 +109,75 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('flags_by_class_time').on('flags').columns(['class_id', 'created_at']).execute();
     },
   },
+  '003-instructor-accounts': {
+    async up(db: Kysely<unknown>) {
+      // Accounts made by another instructor start with a one-time password that must be replaced.
+      await db.schema
+        .alterTable('instructors')
+        .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('sessions_by_instructor').on('sessions').column('instructor_id').execute();
+    },
+  },
+  '004-after-class': {
+    async up(db: Kysely<unknown>) {
+      // When the class ended, until when its phones may send feedback, and when its raw flags were archived
+      // into the aggregates below (after which the summary reads only those).
+      await db.schema.alterTable('classes').addColumn('ended_at', 'bigint').execute();
+      await db.schema.alterTable('classes').addColumn('feedback_closes_at', 'bigint').execute();
+      await db.schema.alterTable('classes').addColumn('flags_archived_at', 'bigint').execute();
+      await db.schema.createIndex('classes_by_sequence').on('classes').columns(['instructor_id', 'sequence_id', 'created_at']).execute();
+      // The K below which summaries withhold breakdowns that could single a participant out.
+      await db.schema
+        .alterTable('instructors')
+        .addColumn('summary_threshold', 'integer', (c) => c.notNull().defaultTo(3))
+        .execute();
+      // One answer per participant: a second send replaces the first. No time is kept, so comments cannot be
+      // ordered or dated.
+      await db.schema
+        .createTable('feedback')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('participant_id', 'text', (c) => c.notNull().references('participants.id').onDelete('cascade'))
+        .addColumn('feeling', 'text', (c) => c.notNull())
+        .addColumn('rating', 'integer', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .addPrimaryKeyConstraint('feedback_pk', ['class_id', 'participant_id'])
+        .execute();
+      // What a class's raw flags add up to, kept when retention deletes the flags: per cue the counts and
+      // participants, and the flags by kind, region and strength.
+      await db.schema
+        .createTable('cue_aggregates')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('tension', 'integer', (c) => c.notNull())
+        .addColumn('relief', 'integer', (c) => c.notNull())
+        .addColumn('participants', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cue_aggregates_pk', ['class_id', 'cue_index'])
+        .execute();
+      await db.schema
+        .createTable('flag_aggregates')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('region', 'text')
+        .addColumn('strength', 'integer')
+        .addColumn('flags', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('flag_aggregates_by_class').on('flag_aggregates').column('class_id').execute();
+      // The daily retention job looks for old flags across all classes.
+      await db.schema.createIndex('flags_by_time').on('flags').column('created_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the database up to the newest schema; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+/**
+ * Brings the database up to the newest schema; throws with the failing migration's error. On PostgreSQL pass
+ * the schema the tables live in: Kysely looks for its bookkeeping tables in every schema otherwise, and would
+ * take another schema's for ours.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, options: { migrationTableSchema?: string } = {}): Promise<void> {
+  const { error } = await new Migrator({ db, provider, migrationTableSchema: options.migrationTableSchema }).migrateToLatest();
   if (error) throw error;
 }

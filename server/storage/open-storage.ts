@@ -1,32 +1,18 @@
-/** Opens the configured storage engine and brings its schema up to date. */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { Database } from './database.js';
-import { createKyselyStorage } from './kysely-storage.js';
-import { migrateToLatest } from './migrations.js';
+/** Opens the configured storage engine and brings its schema up to date: PostgreSQL when a URL is given, else SQLite. */
+import type { Logger } from 'pino';
+import { openPostgres } from './open-postgres.js';
+import { openSqlite } from './open-sqlite.js';
 import type { Storage } from './storage.js';
 
 export interface StorageConfig {
-  /** Folder of the SQLite file `attune.sqlite`; created when missing. */
+  /** Folder of the SQLite file `attune.sqlite`; created when missing. Unused with `databaseUrl`. */
   dataDir: string;
+  /** A postgres:// URL (DATABASE_URL): the engine for several processes. */
+  databaseUrl?: string;
+  /** Where connection trouble that no query sees (a dropped idle connection) is reported. */
+  logger?: Logger;
 }
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {
-  mkdirSync(config.dataDir, { recursive: true });
-  const sqlite = new BetterSqlite3(join(config.dataDir, 'attune.sqlite'));
-  // WAL with synchronous=NORMAL: durable across a process crash, ~30k inserts/s on this machine.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db as Kysely<unknown>);
-  return createKyselyStorage(db, isSqliteUniqueViolation);
-}
-
-function isSqliteUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.logger) : openSqlite(config.dataDir);
 }

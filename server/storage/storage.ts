@@ -6,13 +6,18 @@
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { RegionId } from '../../shared/regions.js';
 import type { Alert } from '../../shared/schemas/alert.js';
+import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
+import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
+import type { ClassTransition } from '../domain/timeline.js';
 
 export interface InstructorRecord {
   id: string;
   email: string;
   passwordHash: string;
+  /** Created by another instructor with a one-time password, not yet replaced. */
+  mustChangePassword: boolean;
 }
 
 /** A class as stored: its run state and the snapshot of the sequence it runs. */
@@ -31,6 +36,10 @@ export interface ClassRecord {
   pausedRemainingMs: number | null;
   isAutoAdvance: boolean;
   createdAt: number;
+  /** Set by the transition to `ended`. */
+  endedAt: number | null;
+  /** Until when phones may send feedback; fixed when the class ends, null before. */
+  feedbackClosesAt: number | null;
 }
 
 /** The fields a transition changes. */
@@ -41,6 +50,8 @@ export interface ClassRunUpdate {
   cueEndsAt: number | null;
   pausedRemainingMs: number | null;
   isAutoAdvance: boolean;
+  /** Written only when given: the end transition fixes the feedback window (`endedAt` is set by storage). */
+  feedbackClosesAt?: number | null;
 }
 
 export interface NewClass {
@@ -61,6 +72,15 @@ export interface NewFlag extends FlagSubmit {
   createdAt: number;
 }
 
+/** A class with the counts its line in the history needs. */
+export interface ClassOverview {
+  record: ClassRecord;
+  participants: number;
+  feedbackAnswers: number;
+  /** The sum of the feedback ratings (0 without answers). */
+  feedbackRatingSum: number;
+}
+
 export interface Storage {
   /** Answers when storage can be read (the health check). */
   ping(): Promise<void>;
@@ -68,16 +88,26 @@ export interface Storage {
 
   countInstructors(): Promise<number>;
   /**
-   * Creates an instructor with their starter sequences in one transaction. With `onlyIfFirst`, refuses
-   * (returns null) when any instructor exists: first-run sign-up.
+   * Creates an instructor with their starter sequences in one transaction. Refuses (returns null) when the
+   * e-mail is taken, and with `onlyIfFirst` when any instructor exists: first-run sign-up.
+   * `mustChangePassword` marks an account made by another instructor with a one-time password.
    */
   createInstructor(
     account: { id: string; email: string; passwordHash: string; createdAt: number },
     starterSequences: SequenceInput[],
-    options: { onlyIfFirst: boolean },
+    options: { onlyIfFirst: boolean; mustChangePassword?: boolean },
   ): Promise<InstructorRecord | null>;
   findInstructorByEmail(email: string): Promise<InstructorRecord | null>;
   findInstructorById(id: string): Promise<InstructorRecord | null>;
+  /**
+   * Replaces an instructor's password and signs out their other sessions (all but `keepSessionIdHash`), in one
+   * transaction: whoever knew the old password is out.
+   */
+  updatePassword(
+    instructorId: string,
+    passwordHash: string,
+    options: { mustChangePassword: boolean; keepSessionIdHash: string },
+  ): Promise<void>;
 
   createSession(session: { idHash: string; instructorId: string; expiresAt: number }): Promise<void>;
   /** The instructor id of an unexpired session. */
@@ -87,6 +117,11 @@ export interface Storage {
   listSequences(instructorId: string): Promise<Sequence[]>;
   /** A sequence of this instructor's, or null (also for another instructor's). */
   getSequence(id: string, instructorId: string): Promise<Sequence | null>;
+  createSequence(instructorId: string, input: SequenceInput, now: number): Promise<Sequence>;
+  /** Replaces a sequence of this instructor's whole (title, language, the cues in order); null if not theirs. */
+  updateSequence(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence | null>;
+  /** Deletes a sequence of this instructor's; its classes keep their own snapshot. False if not theirs. */
+  deleteSequence(id: string, instructorId: string): Promise<boolean>;
 
   createClass(newClass: NewClass): Promise<ClassRecord>;
   getClass(id: string): Promise<ClassRecord | null>;
@@ -126,4 +161,31 @@ export interface Storage {
   acknowledgeAlert(classId: string, alertId: string, now: number): Promise<boolean>;
   /** The class's alerts not yet acknowledged, oldest first. */
   openAlerts(classId: string): Promise<Alert[]>;
+
+  // After class (issue 6): transitions log, feedback, summaries, history, trends, retention.
+  /** The class's accepted transitions, oldest first: the summary's timeline. */
+  listTransitions(classId: string): Promise<ClassTransition[]>;
+  /** Stores a participant's feedback to a class, replacing their earlier answer there. */
+  upsertFeedback(classId: string, participantId: string, answer: FeedbackAnswer): Promise<void>;
+  /** The class's feedback answers, in no meaningful order. */
+  listFeedback(classId: string): Promise<FeedbackAnswer[]>;
+  /** What the class's flags add up to: from the raw flags, or from the aggregates once retention archived them. */
+  flagFigures(classId: string): Promise<FlagFigures>;
+  /** Per class and cue, the tallies of these classes, raw or archived alike. */
+  tallyFlagsOfClasses(classIds: string[]): Promise<(CueTally & { classId: string })[]>;
+  /** One page of the instructor's classes that have left the lobby, newest first, and how many there are. */
+  listClassHistory(instructorId: string, page: { limit: number; offset: number }): Promise<{ items: ClassOverview[]; total: number }>;
+  /** The newest `limit` classes of the instructor's that ran this sequence and left the lobby, oldest first. */
+  listSequenceClasses(instructorId: string, sequenceId: string, limit: number): Promise<ClassOverview[]>;
+  /** The instructor's summary settings; null when there is no such instructor. */
+  getSummarySettings(instructorId: string): Promise<SummarySettings | null>;
+  updateSummarySettings(instructorId: string, settings: SummarySettings): Promise<void>;
+  /** Classes that have raw flags stored before `before` (epoch ms): what retention has to archive. */
+  listClassesWithFlagsBefore(before: number): Promise<string[]>;
+  /**
+   * Retention for one class, in one transaction: the first time, writes what its raw flags add up to into the
+   * aggregates (so `flagFigures` answers the same afterwards) and marks it archived; then deletes its raw flags.
+   * Returns how many flags were deleted.
+   */
+  archiveFlags(classId: string, now: number): Promise<number>;
 }

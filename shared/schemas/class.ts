@@ -42,6 +42,11 @@ export interface PublicClassState {
   /** A paused cue's frozen countdown in ms; null when none. */
   pausedRemainingMs: number | null;
   isAutoAdvance: boolean;
+  /**
+   * Until when (server clock, epoch ms) the ended class takes feedback: a phone that reconnects before then
+   * still shows the form. Null until the class ends.
+   */
+  feedbackClosesAt: number | null;
   /** The server's clock when this state was sent: clients show countdowns from the server's deadline, not their own clock. */
   serverNow: number;
 }

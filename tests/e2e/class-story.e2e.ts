@@ -63,14 +63,18 @@ test('an instructor runs a class for two phones, from first account to end', asy
   await desk.getByRole('button', { name: 'Previous cue' }).click();
   for (const phone of [phone1, phone2]) await expect(phone.getByRole('region', { name: 'Current cue' })).toContainText(/1 of \d+/);
   await desk.getByRole('button', { name: 'Next cue' }).click();
+  await expect(desk.locator('.position')).toContainText(/2 of \d+/);
   const cueText = (await desk.locator('.cue-text').textContent())!.trim();
   await expect(phone1.getByRole('region', { name: 'Current cue' })).toContainText(cueText);
 
   // Flags: phone 1 Tension then Relief, phone 2 Relief → 1 tension, 2 relief, from 2 participants.
   await phone1.getByRole('button', { name: 'Tension' }).click();
-  await expect(phone1.getByRole('status').filter({ hasText: 'Noted' })).toBeVisible();
+  await expect(phone1.getByRole('status').filter({ hasText: 'Tension noted' })).toBeVisible();
+  await phone1.getByRole('button', { name: 'Done' }).click();
   await phone1.getByRole('button', { name: 'Relief' }).click();
+  await phone1.getByRole('button', { name: 'Done' }).click();
   await phone2.getByRole('button', { name: 'Relief' }).click();
+  await phone2.getByRole('button', { name: 'Done' }).click();
   const live = desk.getByRole('region', { name: 'Live responses' });
   await expect(live).toContainText('1 Tension');
   await expect(live).toContainText('2 Relief');

@@ -1,5 +1,5 @@
 /**
- * Playwright fixtures: a fresh Attune process per test file, a tablet and phones as separate browser contexts,
+ * Playwright fixtures: a fresh Attune process per test (each starts from an empty database), a tablet and phones as separate browser contexts,
  * axe, and screenshots into tests/e2e/.screens for people to look at.
  */
 import { AxeBuilder } from '@axe-core/playwright';
@@ -30,16 +30,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `tests/e2e/.screens/${name}.png` });
 }
 
-export const test = base.extend<object, { server: SpawnedServer }>({
+export const test = base.extend<{ server: SpawnedServer }>({
   server: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await spawnServer();
       await use(server);
       await server.stop();
       removeDataDir(server);
     },
-    { scope: 'worker' },
+    { scope: 'test' },
   ],
 });
 

@@ -1,9 +1,11 @@
 /**
- * Attune as a separate process, the way `npm start` runs it: its own SQLite folder, port 0, and the port read
- * from its first log line. `stop()` ends the whole process group (tsx runs the server as a child).
+ * Attune as a separate process, the way `npm start` runs it: its own SQLite folder, port 0 (or a fixed one), and
+ * the port read from its first log line. `stop()` ends the whole process group (tsx runs the server as a child). With
+ * `databaseUrl` and `redisUrl` several such processes serve the same classes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,10 +19,41 @@ export interface SpawnedServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<SpawnedServer> {
+export interface SpawnOptions {
+  dataDir?: string;
+  /** DATABASE_URL (e.g. from `createTestSchema()`); without it the process uses SQLite in `dataDir`. */
+  databaseUrl?: string;
+  /** REDIS_URL; without it the process shares its rooms with nobody. */
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /**
+   * 'source' runs server/index.ts through tsx (no build needed: the tests); 'built' runs the compiled
+   * dist/server with plain node, as `npm start` does (the bench, whose memory figures must be production's).
+   */
+  entry?: 'source' | 'built';
+  /** A fixed port, so a restarted process (same `dataDir`) is found where its clients left it; default 0. */
+  port?: number;
+}
+
+const ENTRY_ARGS = {
+  source: ['--import', 'tsx', 'server/index.ts'],
+  built: ['dist/server/server/index.js'],
+};
+
+export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'attune-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env },
+  const child = spawn(process.execPath, ENTRY_ARGS[options.entry ?? 'source'], {
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      // Unset unless asked for, whatever the shell running the tests has: undefined leaves a variable out.
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -50,6 +83,15 @@ export async function spawnServer(options: { dataDir?: string; env?: Record<stri
       await exited;
     },
   };
+}
+
+/** A TCP port that was free a moment ago, for a server that must come back on the same port after a restart. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Removes a spawned server's data folder once no process uses it. */

@@ -1,13 +1,18 @@
 /**
  * A real Attune server in this process: a fresh SQLite file in a temporary folder, port 0, the real starter
- * library. `close()` stops it and removes the folder.
+ * library. `close()` stops it and removes the folder. Options point it at PostgreSQL (a URL from
+ * `createTestSchema()`, which the caller drops), at Redis, or behind a trusted proxy.
  */
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../server/app.js';
+import type { Logger } from 'pino';
+import { createApp, type App } from '../../server/app.js';
+import type { Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import type { RateLimitRules } from '../../server/rate-limits.js';
+import { openRedis } from '../../server/redis-client.js';
 import { loadStarterLibrary } from '../../server/starter-library.js';
 import { openStorage } from '../../server/storage/open-storage.js';
 import type { Storage } from '../../server/storage/storage.js';
@@ -16,33 +21,74 @@ export interface TestServer {
   url: string;
   storage: Storage;
   dataDir: string;
-  /** Re-arms auto-advance timers from storage, as a starting server does. */
-  resumeTimers(): Promise<void>;
+  /** Stops the server (connections dropped, storage closed) and starts it again on the same port and data. */
+  restart(): Promise<void>;
+  /** Arms auto-advance timers from storage, as a starting server does. */
+  startTimers(): Promise<void>;
+  /** One run of the raw-flag retention job as of `now`. */
+  runRetention(now: number): ReturnType<App['runRetention']>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export interface TestServerOptions {
+  /** DATABASE_URL: PostgreSQL instead of the temporary SQLite file. */
+  databaseUrl?: string;
+  /** REDIS_URL: share rooms with other servers through Redis. */
+  redisUrl?: string;
+  /** TRUST_PROXY as Express takes it. */
+  trustProxy?: Config['TRUST_PROXY'];
+  /** Rate limits to use instead of the defaults (small ones make a limit quick to reach). */
+  rateLimits?: Partial<RateLimitRules>;
+  /** Where the server logs; silent by default. */
+  logger?: Logger;
+  /** FEEDBACK_WINDOW_MINUTES: a short one lets a test see the window close. */
+  feedbackWindowMinutes?: number;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'attune-test-'));
-  const storage = await openStorage({ dataDir });
-  const app = createApp({
-    config: { CLIENT_DIR: testClientDir(), PUBLIC_URL: undefined },
-    storage,
-    logger: createLogger('silent'),
-    starterSequences: loadStarterLibrary(),
-  });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = app.httpServer.address() as AddressInfo;
+  let running = await listen(dataDir, 0, options);
+  const { port } = running.app.httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    storage,
+    get storage() {
+      return running.storage;
+    },
     dataDir,
-    resumeTimers: () => app.resumeTimers(),
+    startTimers: () => running.app.startTimers(),
+    runRetention: (now) => running.app.runRetention(now),
+    async restart() {
+      await stop(running);
+      running = await listen(dataDir, port, options);
+      await running.app.startTimers();
+    },
     async close() {
-      await app.close();
-      await storage.close();
+      await stop(running);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function listen(dataDir: string, port: number, options: TestServerOptions) {
+  const logger = options.logger ?? createLogger('silent');
+  const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl, logger });
+  const redis = options.redisUrl ? await openRedis(options.redisUrl, logger) : undefined;
+  const app = createApp({
+    config: { CLIENT_DIR: testClientDir(), PUBLIC_URL: undefined, TRUST_PROXY: options.trustProxy ?? false, FEEDBACK_WINDOW_MINUTES: options.feedbackWindowMinutes },
+    storage,
+    redis,
+    logger,
+    starterSequences: loadStarterLibrary(),
+    rateLimits: options.rateLimits,
+  });
+  await new Promise<void>((resolve) => app.httpServer.listen(port, '127.0.0.1', resolve));
+  return { app, storage, redis };
+}
+
+async function stop({ app, storage, redis }: Awaited<ReturnType<typeof listen>>) {
+  await app.close();
+  await storage.close();
+  await redis?.quit();
 }
 
 /** The built client when there is one; else a stub pair of pages, so API tests need no build. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthStatus } from '../../shared/schemas/auth.js';
 import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
-import { httpClient, openClass, signUp } from '../helpers/clients.js';
+import { closeAllSockets, connectInstructor, emitAck, httpClient, openClass, signUp } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer;
@@ -118,6 +118,24 @@ describe('pages and health', () => {
     expect(html).not.toContain(opened.classId);
     const missing = await fetch(`${server.url}/join/ZZZZZZ`);
     expect(missing.status).toBe(404);
+  });
+
+  it('renders the running class’s current cue into the join page, so it shows before any script runs', async () => {
+    const instructor = await signUp(server.url);
+    const { class: opened } = await openClass(instructor);
+    const tablet = await connectInstructor(server.url, instructor, opened.classId);
+    expect(await emitAck(tablet, 'class:command', { type: 'start', revision: 0 })).toMatchObject({ ok: true });
+    closeAllSockets();
+    const czech = await (await fetch(`${server.url}/join/${opened.code}`, { headers: { 'accept-language': 'cs-CZ,cs;q=0.9' } })).text();
+    const cueText = opened.cues[0]!.text.replace(/&/g, '&#38;').replace(/'/g, '&#39;').replace(/"/g, '&#34;');
+    expect(czech).toContain(cueText);
+    expect(czech).toMatch(/aria-label="Aktuální pokyn"/);
+    expect(czech).toContain(`1 z ${opened.cues.length}`);
+    const english = await (await fetch(`${server.url}/join/${opened.code}`)).text();
+    expect(english).toMatch(/aria-label="Current cue"/);
+    // No stylesheet to wait for: the first paint needs only this response.
+    expect(english).not.toMatch(/<link rel="stylesheet"/);
+    expect(english).not.toContain(opened.cues[0]!.note ?? 'no note');
   });
 
   it('sends a Content-Security-Policy without inline scripts', async () => {

@@ -135,7 +135,7 @@ describe('the class’s course', () => {
     expect(state.cueEndsAt! - before).toBeLessThanOrEqual(durationMs + 1000);
     // Don't wait out a real cue: move the deadline to "now" in storage and re-arm, as a restart would.
     await server.storage.updateClassRun(opened.classId, state.revision, { ...state, cueEndsAt: Date.now() + 300, revision: state.revision + 1 }, Date.now());
-    await server.resumeTimers();
+    await server.startTimers();
     await waitFor(() => expect(last(participants[0]!, 'class:state')?.cueIndex).toBe(timed + 1));
     const transitions = await server.storage.getClass(opened.classId);
     expect(transitions?.revision).toBe(state.revision + 2);

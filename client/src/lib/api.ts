@@ -10,11 +10,13 @@ export class ApiRequestError extends Error {
   }
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** `body` is sent as JSON, except a file (a Blob), which is sent as it is: import reads the file itself. */
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const isJson = body !== undefined && !(body instanceof Blob);
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: isJson ? { 'content-type': 'application/json' } : {},
+    body: isJson ? JSON.stringify(body) : (body as Blob | undefined),
     credentials: 'same-origin',
   });
   const payload = (await response.json().catch(() => ({}))) as { error?: ApiError };

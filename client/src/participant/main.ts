@@ -9,7 +9,10 @@ function readInitialState(): { class: PublicClassState | null } | null {
   return block?.textContent ? (JSON.parse(block.textContent) as { class: PublicClassState | null }) : null;
 }
 
+const target = document.getElementById('app')!;
+// The server rendered the current cue into the page for the first paint; the app takes over from here.
+target.replaceChildren();
 mount(ParticipantApp, {
-  target: document.getElementById('app')!,
+  target,
   props: { path: location.pathname, initial: readInitialState() },
 });

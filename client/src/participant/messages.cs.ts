@@ -1,4 +1,4 @@
-import type { en } from './messages.en';
+import type { en } from './messages.en.js';
 
 /** The phone's strings, Czech. */
 export const cs: Record<keyof typeof en, string> = {
@@ -17,8 +17,37 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.cuePosition': '{current} z {total}',
   'participant.tension': 'Napětí',
   'participant.relief': 'Uvolnění',
-  'participant.flagSent': 'Zaznamenáno',
-  'participant.flagFailed': 'Neodesláno: {message}',
   'participant.offline': 'Obnovuji spojení…',
-  'participant.focus': 'Pozornost: {regions}',
+  // the live phone (issue 5)
+  'participant.needToStop': 'Musím přestat',
+  'participant.needToStopHint': 'Ostrá bolest nebo závrať? Dejte anonymně vědět lektorovi.',
+  'participant.alertSent': 'Lektor byl upozorněn. Přestaňte, odpočívejte a počkejte na něj.',
+  'participant.noted': '{kind}: zaznamenáno',
+  'participant.undo': 'Zpět',
+  'participant.where': 'Kde? (nepovinné)',
+  'participant.strength': 'Jak silně? (nepovinné)',
+  'participant.strength1': 'Mírně',
+  'participant.strength2': 'Středně',
+  'participant.strength3': 'Silně',
+  'participant.done': 'Hotovo',
+  'participant.unsent': 'Offline. Klepnutí ({n}) se uložila a odešlou se po připojení.',
+  'participant.timeLeft': 'Zbývající čas',
+  'figure.label': 'Postava',
+  'figure.front': 'Zepředu',
+  'figure.back': 'Zezadu',
+  // after class (issue 6)
+  'feedback.intro': 'Anonymně, zabere to jen chvilku.',
+  'feedback.feelingQuestion': 'Jak se teď cítí vaše tělo ve srovnání se začátkem?',
+  'feedback.better': 'Lépe',
+  'feedback.same': 'Stejně',
+  'feedback.worse': 'Hůře',
+  'feedback.ratingQuestion': 'Jak se vám lekce líbila? 1 = málo, 5 = velmi',
+  'feedback.comment': 'Komentář (nepovinný)',
+  'feedback.commentLeft': 'Zbývá znaků: {n}',
+  'feedback.send': 'Odeslat zpětnou vazbu',
+  'feedback.skip': 'Přeskočit',
+  'feedback.incomplete': 'Nejdřív vyberte, jak se cítíte, a hodnocení.',
+  'feedback.notSent': 'Neodesláno. Zkontrolujte připojení a zkuste to znovu.',
+  'feedback.thanks': 'Zpětná vazba je odeslaná. Děkujeme.',
+  'feedback.closed': 'Zpětnou vazbu k této lekci už nelze poslat.',
 };

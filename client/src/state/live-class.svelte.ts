@@ -1,9 +1,10 @@
 /**
- * The instructor's live class: the state with the snapshot's notes, the counts, presence, and the commands.
- * Every command carries the revision the tablet saw; the server refuses a stale one.
+ * The instructor's live class: the state with the snapshot's notes, the live counts, presence, safety
+ * alerts, and the commands. Every command carries the revision the tablet saw; the server refuses a stale one.
  */
+import type { Alert } from '../../../shared/schemas/alert';
 import type { ClassCommand, ClassDetails, InstructorClassState } from '../../../shared/schemas/class';
-import type { CueTally } from '../../../shared/schemas/flag';
+import type { CueTally, LiveTally } from '../../../shared/schemas/flag';
 import type { Presence } from '../../../shared/protocol';
 import { api } from '../lib/api';
 import { connectSocket, type AttuneSocket } from '../lib/socket';
@@ -13,8 +14,11 @@ type CommandType = ClassCommand['type'];
 export class LiveClass {
   #details = $state<ClassDetails | null>(null);
   #state = $state<InstructorClassState | null>(null);
-  #tallies = $state<CueTally[]>([]);
+  #receivedAt = $state(0);
+  #tally = $state<LiveTally | null>(null);
+  #tallyReceivedAt = $state(0);
   #presence = $state<Presence>({ connected: 0, joined: 0 });
+  #alerts = $state<Alert[]>([]);
   #isConnected = $state(false);
   #error = $state<string | null>(null);
   #socket: AttuneSocket | null = null;
@@ -27,8 +31,21 @@ export class LiveClass {
   get state() {
     return this.#state;
   }
+  /** Local time the state arrived: countdowns run from the server's clock through it. */
+  get receivedAt() {
+    return this.#receivedAt;
+  }
+  get tally() {
+    return this.#tally;
+  }
+  get tallyReceivedAt() {
+    return this.#tallyReceivedAt;
+  }
   get presence() {
     return this.#presence;
+  }
+  get alerts() {
+    return this.#alerts;
   }
   get isConnected() {
     return this.#isConnected;
@@ -39,13 +56,17 @@ export class LiveClass {
   /** The counts of the current cue (zeros when it has no flags yet). */
   get currentTally(): CueTally {
     const cueIndex = this.#state?.cueIndex ?? -1;
-    return this.#tallies.find((tally) => tally.cueIndex === cueIndex) ?? { cueIndex, tension: 0, relief: 0, participants: 0 };
+    return this.#tally?.cues.find((tally) => tally.cueIndex === cueIndex) ?? { cueIndex, tension: 0, relief: 0, participants: 0 };
+  }
+  /** The heat map's figures, if they belong to the cue on screen (a cue change may outrun the tally). */
+  get currentRegions() {
+    return this.#tally && this.#tally.cueIndex === this.#state?.cueIndex ? this.#tally.regions : {};
   }
 
   async load(): Promise<void> {
     try {
       this.#details = await api<ClassDetails>('GET', `/api/classes/${this.classId}`);
-      this.#state = this.#details.class;
+      this.#setState(this.#details.class);
     } catch (error) {
       this.#error = (error as Error).message;
       return;
@@ -54,22 +75,29 @@ export class LiveClass {
     socket.on('connect', () => (this.#isConnected = true));
     socket.on('disconnect', () => (this.#isConnected = false));
     socket.on('connect_error', () => (this.#isConnected = false));
-    socket.on('class:instructor-state', (state) => (this.#state = state));
-    socket.on('tally:updated', (tallies) => (this.#tallies = tallies));
+    socket.on('class:instructor-state', (state) => this.#setState(state));
+    socket.on('tally:updated', (tally) => {
+      this.#tally = tally;
+      this.#tallyReceivedAt = Date.now();
+    });
     socket.on('presence:updated', (presence) => (this.#presence = presence));
+    socket.on('alerts:updated', (alerts) => (this.#alerts = alerts));
     this.#socket = socket;
   }
 
-  command(type: Exclude<CommandType, 'jump'>): void;
+  command(type: Exclude<CommandType, 'jump' | 'auto-advance'>): void;
   command(type: 'jump', cueIndex: number): void;
-  command(type: CommandType, cueIndex?: number): void {
+  command(type: 'auto-advance', isOn: boolean): void;
+  command(type: CommandType, argument?: number | boolean): void {
     const state = this.#state;
     if (!this.#socket || !state) return;
     const revision = state.revision;
-    const payload = (type === 'jump' ? { type, revision, cueIndex: cueIndex ?? 0 } : { type, revision }) as ClassCommand;
+    const payload = (
+      type === 'jump' ? { type, revision, cueIndex: argument } : type === 'auto-advance' ? { type, revision, isOn: argument } : { type, revision }
+    ) as ClassCommand;
     this.#socket.emit('class:command', payload, (result) => {
       if (result.ok) {
-        this.#state = result.data;
+        this.#setState(result.data);
         this.#error = null;
       } else {
         this.#error = result.error.message;
@@ -77,8 +105,21 @@ export class LiveClass {
     });
   }
 
+  acknowledgeAlert(alertId: string): void {
+    this.#socket?.emit('alert:acknowledge', { alertId }, (result) => {
+      if (!result.ok) this.#error = result.error.message;
+    });
+  }
+
   dispose(): void {
     this.#socket?.disconnect();
     this.#socket = null;
+  }
+
+  #setState(state: InstructorClassState): void {
+    // An acknowledgement and the broadcast carry the same revision; never step back to an older one.
+    if (this.#state && state.revision < this.#state.revision) return;
+    this.#state = state;
+    this.#receivedAt = Date.now();
   }
 }

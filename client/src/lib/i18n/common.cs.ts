@@ -1,4 +1,4 @@
-import type { en } from './common.en';
+import type { en } from './common.en.js';
 
 /** Strings both pages show, Czech. */
 export const cs: Record<keyof typeof en, string> = {

@@ -1,0 +1,115 @@
+/**
+ * Flag ingest: every participant flags the current cue once, the thousand sends spread over one second; then
+ * a tenth of them again with the same ids, as phones retrying would. Checks that each flag is stored once
+ * (read from the SQLite file itself), counted once (the instructor's tallies, and a fresh instructor's), and
+ * how long after the last send the instructor's counts were exact.
+ */
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { LiveTally } from '../shared/schemas/flag.js';
+import { connectInstructor, last, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
+import { waitFor } from '../tests/helpers/wait-for.js';
+import { epochNow } from './clock.js';
+import type { FlagRound, ipcClient } from './ipc.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+const SPREAD_MS = 1_000;
+const RESEND_EVERY = 10;
+const EXACT_TIMEOUT_MS = 5_000;
+
+export interface IngestResult {
+  participants: number;
+  round: FlagRound;
+  resent: FlagRound;
+  ackLatency: LatencySummary;
+  /** Flags of the cue in the SQLite file after the round, and after the resends. */
+  stored: number;
+  storedAfterResend: number;
+  /** Flags stored more than once per participant (each sent exactly one). */
+  participantsWithSeveral: number;
+  /** The largest total any `tally:updated` showed for the cue: above the participants means counted twice. */
+  maxTallied: number;
+  /** The total a newly connected instructor is sent after the resends. */
+  freshTally: number;
+  /** Last flag sent → the first `tally:updated` with the exact total; NaN when it never came. */
+  exactAfterMs: number;
+  tallyUpdates: number;
+}
+
+interface Context {
+  url: string;
+  dataDir: string;
+  instructor: Instructor;
+  classId: string;
+  tablet: TestSocket;
+  cueIndex: number;
+  participants: ReturnType<typeof ipcClient>;
+  /** The participants' group connected to the class. */
+  group: string;
+  count: number;
+  offsetMs: number;
+}
+
+export async function measureIngest(context: Context): Promise<IngestResult> {
+  const { participants, group, cueIndex, count, offsetMs } = context;
+  const tallies: { at: number; total: number }[] = [];
+  context.tablet.on('tally:updated', (live) => tallies.push({ at: epochNow(), total: totalOf(live, cueIndex) }));
+
+  const round = await participants.ask('flags', { group, cueIndex, spreadMs: SPREAD_MS });
+  const exact = await waitFor(
+    () => {
+      const hit = tallies.find((tally) => tally.total === count);
+      if (!hit) throw new Error('counts not exact yet');
+      return hit;
+    },
+    { timeoutMs: EXACT_TIMEOUT_MS },
+  ).catch(() => undefined);
+  const stored = countStored(context.dataDir, context.classId, cueIndex);
+
+  const resent = await participants.ask('resend', { group, every: RESEND_EVERY, spreadMs: SPREAD_MS / RESEND_EVERY });
+  const storedAfter = countStored(context.dataDir, context.classId, cueIndex);
+  const fresh = await connectInstructor(context.url, context.instructor, context.classId);
+  const freshTally = await waitFor(() => {
+    const sent = last(fresh, 'tally:updated');
+    if (!sent) throw new Error('no tally yet');
+    return totalOf(sent, cueIndex);
+  });
+  fresh.disconnect();
+
+  return {
+    participants: count,
+    round,
+    resent,
+    ackLatency: summarize(round.ackMs),
+    stored: stored.flags,
+    storedAfterResend: storedAfter.flags,
+    participantsWithSeveral: storedAfter.participantsWithSeveral,
+    maxTallied: Math.max(0, ...tallies.map((tally) => tally.total)),
+    freshTally,
+    exactAfterMs: exact ? exact.at - (round.lastSentAt - offsetMs) : NaN,
+    tallyUpdates: tallies.length,
+  };
+}
+
+function totalOf(live: LiveTally, cueIndex: number): number {
+  const tally = live.cues.find((entry) => entry.cueIndex === cueIndex);
+  return tally ? tally.tension + tally.relief : 0;
+}
+
+/** Reads the server's SQLite file read-only, beside the running server (WAL lets both in). */
+function countStored(dataDir: string, classId: string, cueIndex: number) {
+  const db = new BetterSqlite3(join(dataDir, 'attune.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const { flags } = db
+      .prepare('SELECT COUNT(*) AS flags FROM flags WHERE class_id = ? AND cue_index = ?')
+      .get(classId, cueIndex) as { flags: number };
+    const { several } = db
+      .prepare(
+        'SELECT COUNT(*) AS several FROM (SELECT participant_id FROM flags WHERE class_id = ? AND cue_index = ? GROUP BY participant_id HAVING COUNT(*) > 1)',
+      )
+      .get(classId, cueIndex) as { several: number };
+    return { flags, participantsWithSeveral: several };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The summary as CSV rows (docs/export-format.md): one long table, `section,item,cue,cue_text,measure,value`,
+ * so every row has the same columns and a spreadsheet can filter and pivot it. Withheld figures appear as one
+ * `withheld` row, never as numbers. Pure.
+ */
+import { feelings } from '../../shared/feedback.js';
+import { regionIds } from '../../shared/regions.js';
+import type { ClassSummary, CueSummary } from '../../shared/schemas/summary.js';
+import type { CsvCell } from './csv.js';
+
+export const SUMMARY_CSV_HEADER = ['section', 'item', 'cue', 'cue_text', 'measure', 'value'];
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
+  const withheld = `fewer than ${summary.threshold} participants`;
+  const classRow = (measure: string, value: CsvCell): CsvCell[] => ['class', null, null, null, measure, value];
+  const rows: CsvCell[][] = [
+    SUMMARY_CSV_HEADER,
+    classRow('format', summary.format),
+    classRow('title', summary.title),
+    classRow('code', summary.code),
+    classRow('language', summary.language),
+    classRow('status', summary.status),
+    classRow('created_at', iso(summary.createdAt)),
+    classRow('started_at', iso(summary.startedAt)),
+    classRow('ended_at', iso(summary.endedAt)),
+    classRow('participants', summary.participants),
+    classRow('threshold', summary.threshold),
+  ];
+  for (const cue of summary.cues) rows.push(...cueRows(cue, withheld));
+  summary.timeline.forEach((segment, i) => {
+    const text = summary.cues[segment.cueIndex]?.text ?? null;
+    const row = (measure: string, value: CsvCell): CsvCell[] => ['timeline', i + 1, segment.cueIndex + 1, text, measure, value];
+    rows.push(row('started_at', iso(segment.startedAt)), row('duration_seconds', seconds(segment.durationMs)), row('paused_seconds', seconds(segment.pausedMs)));
+  });
+  const feedbackRow = (measure: string, value: CsvCell): CsvCell[] => ['feedback', null, null, null, measure, value];
+  const { feedback } = summary;
+  if (!feedback) {
+    rows.push(feedbackRow('withheld', withheld));
+  } else {
+    rows.push(feedbackRow('answers', feedback.answers));
+    for (const feeling of feelings) rows.push(feedbackRow(`feeling_${feeling}`, feedback.feelings[feeling]));
+    for (const rating of ['1', '2', '3', '4', '5'] as const) rows.push(feedbackRow(`rating_${rating}`, feedback.ratings[rating]));
+    rows.push(feedbackRow('mean_rating', feedback.meanRating === null ? null : Math.round(feedback.meanRating * 100) / 100));
+    feedback.comments.forEach((comment, i) => rows.push(['comment', i + 1, null, null, 'comment', comment]));
+  }
+  return rows;
+}
+
+function cueRows(cue: CueSummary, withheld: string): CsvCell[][] {
+  const row = (measure: string, value: CsvCell): CsvCell[] => ['cue', null, cue.cueIndex + 1, cue.text, measure, value];
+  const { figures } = cue;
+  if (!figures) return [row('withheld', withheld)];
+  const rows = [row('participants', figures.participants), row('tension', figures.tension), row('relief', figures.relief)];
+  for (const kind of ['tension', 'relief'] as const) {
+    for (const strength of ['1', '2', '3', 'none'] as const) rows.push(row(`${kind}_strength_${strength}`, figures.strengths[kind][strength]));
+  }
+  for (const region of regionIds) {
+    const counts = figures.regions[region];
+    if (!counts) continue;
+    rows.push(row(`region_${region}_tension`, counts.tension), row(`region_${region}_relief`, counts.relief));
+  }
+  return rows;
+}

@@ -1,0 +1,58 @@
+/**
+ * After class, for the signed-in instructor: a class's summary (JSON, and as CSV and JSON downloads), the
+ * list of past classes, a sequence's trend, and the threshold setting. Another instructor's class or sequence
+ * is 404, like a missing one.
+ */
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { AppError } from '../../shared/errors.js';
+import { historyQuerySchema, summarySettingsSchema, type ClassSummary } from '../../shared/schemas/summary.js';
+import { formatIssues } from '../realtime/handle.js';
+import type { SummaryService } from '../services/summary-service.js';
+import { toCsv } from './csv.js';
+import { parseBody } from './http-errors.js';
+import { signedIn } from './require-instructor.js';
+import { summaryCsvRows } from './summary-csv.js';
+
+export function summaryRoutes(summaries: SummaryService, requireInstructor: RequestHandler): Router {
+  const router = Router();
+  const summaryOf = (classId: string, res: Response) => summaries.summary(classId, signedIn(res).id);
+
+  router.get('/classes/:classId/summary', requireInstructor, async (req: Request<{ classId: string }>, res) => {
+    res.json(await summaryOf(req.params.classId, res));
+  });
+
+  router.get('/classes/:classId/summary.json', requireInstructor, async (req: Request<{ classId: string }>, res) => {
+    const summary = await summaryOf(req.params.classId, res);
+    res.attachment(exportName(summary, 'json')).type('application/json').send(JSON.stringify(summary, null, 2));
+  });
+
+  router.get('/classes/:classId/summary.csv', requireInstructor, async (req: Request<{ classId: string }>, res) => {
+    const summary = await summaryOf(req.params.classId, res);
+    res.attachment(exportName(summary, 'csv')).type('text/csv; charset=utf-8').send(toCsv(summaryCsvRows(summary)));
+  });
+
+  router.get('/history', requireInstructor, async (req, res) => {
+    const query = historyQuerySchema.safeParse(req.query);
+    if (!query.success) throw new AppError('input/invalid', 'The request is not valid.', formatIssues(query.error));
+    res.json(await summaries.history(signedIn(res).id, query.data.page));
+  });
+
+  router.get('/trends/:sequenceId', requireInstructor, async (req: Request<{ sequenceId: string }>, res) => {
+    res.json(await summaries.trend(req.params.sequenceId, signedIn(res).id));
+  });
+
+  router.get('/settings/summary', requireInstructor, async (_req, res) => {
+    res.json(await summaries.settings(signedIn(res).id));
+  });
+
+  router.post('/settings/summary', requireInstructor, async (req, res) => {
+    res.json(await summaries.updateSettings(signedIn(res).id, parseBody(summarySettingsSchema, req)));
+  });
+
+  return router;
+}
+
+/** `attune-summary-K7M2QX-2026-11-24.csv`: ASCII only, whatever the class's title. */
+function exportName(summary: ClassSummary, extension: 'csv' | 'json'): string {
+  return `attune-summary-${summary.code}-${new Date(summary.createdAt).toISOString().slice(0, 10)}.${extension}`;
+}

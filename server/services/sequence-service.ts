@@ -1,0 +1,91 @@
+/**
+ * The instructor's sequences: write, duplicate, delete, export and import. Every call names the instructor;
+ * another instructor's sequence answers exactly like a missing one. A class runs its own snapshot of the cues
+ * (taken when it opens), so nothing here changes a class.
+ */
+import { AppError } from '../../shared/errors.js';
+import { formatIssues } from '../../shared/issues.js';
+import {
+  SEQUENCE_FORMAT,
+  sequenceFileSchema,
+  sequenceLimits,
+  type Language,
+  type Sequence,
+  type SequenceFile,
+  type SequenceInput,
+} from '../../shared/schemas/sequence.js';
+import type { Storage } from '../storage/storage.js';
+
+/** What a duplicate's title gets, in the sequence's own language. */
+const COPY_SUFFIX: Record<Language, string> = { cs: ' (kopie)', en: ' (copy)' };
+
+export function createSequenceService(deps: { storage: Storage }) {
+  const { storage } = deps;
+
+  async function own(id: string, instructorId: string): Promise<Sequence> {
+    const sequence = await storage.getSequence(id, instructorId);
+    if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+    return sequence;
+  }
+
+  return {
+    list(instructorId: string): Promise<Sequence[]> {
+      return storage.listSequences(instructorId);
+    },
+
+    own,
+
+    create(instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
+      return storage.createSequence(instructorId, input, now);
+    },
+
+    /** Replaces the sequence whole: title, language and the cues in their new order. */
+    async update(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
+      const updated = await storage.updateSequence(id, instructorId, input, now);
+      if (!updated) throw new AppError('sequence/not_found', 'No such sequence.');
+      return updated;
+    },
+
+    /** Deletes the sequence; its past classes and their summaries stay. */
+    async remove(id: string, instructorId: string): Promise<void> {
+      if (!(await storage.deleteSequence(id, instructorId))) throw new AppError('sequence/not_found', 'No such sequence.');
+    },
+
+    async duplicate(id: string, instructorId: string, now: number): Promise<Sequence> {
+      const { title, language, cues } = await own(id, instructorId);
+      return storage.createSequence(instructorId, { title: copyTitle(title, language), language, cues }, now);
+    },
+
+    async exportFile(id: string, instructorId: string): Promise<SequenceFile> {
+      const { title, language, cues } = await own(id, instructorId);
+      return { format: SEQUENCE_FORMAT, title, language, cues };
+    },
+
+    /** Imports a sequence file's text as a new sequence; a file with any problem writes nothing. */
+    async importFile(instructorId: string, text: string, now: number): Promise<Sequence> {
+      const { format: _format, ...input } = parseSequenceFile(text);
+      return storage.createSequence(instructorId, input, now);
+    },
+  };
+}
+
+export type SequenceService = ReturnType<typeof createSequenceService>;
+
+/** Reads a sequence file, or refuses it naming every bad field (`cues[3].text: must be 1-280 characters`). */
+export function parseSequenceFile(text: string): SequenceFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('input/invalid', 'The file is not JSON. Export a sequence from Attune to see the format.');
+  }
+  const parsed = sequenceFileSchema.safeParse(json);
+  if (!parsed.success) throw new AppError('input/invalid', 'The file is not a valid Attune sequence.', formatIssues(parsed.error));
+  return parsed.data;
+}
+
+/** "Title (copy)", shortening the title so the result still fits. */
+export function copyTitle(title: string, language: Language): string {
+  const suffix = COPY_SUFFIX[language];
+  return title.slice(0, sequenceLimits.titleMax - suffix.length).trimEnd() + suffix;
+}

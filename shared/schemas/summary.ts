@@ -1,0 +1,152 @@
+/**
+ * What the instructor reads after (and during) a class: the summary of one class, the list of past classes and
+ * a sequence's trend. Every figure that could single out a participant has gone through the threshold on the
+ * server: where fewer than `threshold` participants stand behind it, it is withheld (null) and the page says why.
+ * The export formats are these shapes (docs/export-format.md).
+ */
+import { z } from 'zod';
+import type { RegionId } from '../regions.js';
+import type { ClassStatus } from './class.js';
+import type { Feeling } from '../feedback.js';
+import type { FlagKind, RegionTally } from './flag.js';
+import type { Language } from './sequence.js';
+
+/** The JSON export's format name; bumped on any incompatible change. */
+export const SUMMARY_FORMAT = 'attune.summary/v1';
+
+/** Flags by strength: 1-3 as the participant chose it, `none` for flags without one. */
+export type StrengthCounts = Record<'1' | '2' | '3' | 'none', number>;
+
+/** What one cue's flags add up to. */
+export interface CueFigures {
+  /** Distinct participants who flagged this cue. */
+  participants: number;
+  tension: number;
+  relief: number;
+  strengths: Record<FlagKind, StrengthCounts>;
+  /** Flags that named a region; flags without one are only in the counts above. */
+  regions: RegionTally;
+}
+
+export interface CueSummary {
+  cueIndex: number;
+  text: string;
+  /** The regions the cue turns attention to (from the sequence), not where flags were. */
+  focusRegions: RegionId[];
+  /** Null when withheld: more than none but fewer than `threshold` participants flagged this cue. */
+  figures: CueFigures | null;
+}
+
+/** One stretch of the class on one cue: from when it was shown until the next cue (or the end). */
+export interface TimelineSegment {
+  cueIndex: number;
+  startedAt: number;
+  durationMs: number;
+  /** Of `durationMs`, how long the class was paused on it. */
+  pausedMs: number;
+  /** The class is on this cue now: `durationMs` runs up to the moment the summary was made. */
+  isOngoing: boolean;
+}
+
+/** The feedback form's answers, counted. Comments come in an order unrelated to when they were sent. */
+export interface FeedbackFigures {
+  answers: number;
+  feelings: Record<Feeling, number>;
+  ratings: Record<'1' | '2' | '3' | '4' | '5', number>;
+  /** Mean rating, or null without answers. */
+  meanRating: number | null;
+  comments: string[];
+}
+
+/** The summary of one class. */
+export interface ClassSummary {
+  format: typeof SUMMARY_FORMAT;
+  classId: string;
+  code: string;
+  title: string;
+  language: Language;
+  status: ClassStatus;
+  createdAt: number;
+  /** When the class left the lobby; null while it is still there. */
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Until when phones may still send feedback; null before the class ends. */
+  feedbackClosesAt: number | null;
+  /** Everyone who joined the class. */
+  participants: number;
+  /** The instructor's threshold the figures went through. */
+  threshold: number;
+  timeline: TimelineSegment[];
+  cues: CueSummary[];
+  /** Null when withheld: more than none but fewer than `threshold` participants answered the form. */
+  feedback: FeedbackFigures | null;
+}
+
+/** One line of the list of past classes. */
+export interface ClassHistoryItem {
+  classId: string;
+  title: string;
+  language: Language;
+  /** The sequence the class ran (its trend page); null if the class came from nowhere known. */
+  sequenceId: string | null;
+  status: ClassStatus;
+  createdAt: number;
+  participants: number;
+  /** Mean feedback rating (1-5); null without answers or when withheld. */
+  feedbackScore: number | null;
+  isFeedbackWithheld: boolean;
+}
+
+/** One page of the list of past classes, newest first. */
+export interface ClassHistoryPage {
+  items: ClassHistoryItem[];
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** The page query of the list of past classes. */
+export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+
+/** One class of a sequence's trend. */
+export type TrendClass = Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'>;
+
+/** One cue in one class of the trend: flags per participant who joined that class. */
+export interface TrendPoint {
+  classId: string;
+  /** Null when withheld, or when that class had no such cue (the sequence was shorter then). */
+  tension: number | null;
+  relief: number | null;
+  isWithheld: boolean;
+}
+
+export interface CueTrend {
+  cueIndex: number;
+  /** The cue's text in the newest class. */
+  text: string;
+  /** One per class of the trend, in the same order. */
+  points: TrendPoint[];
+}
+
+/** A sequence's figures across its classes, oldest class first. */
+export interface SequenceTrend {
+  sequenceId: string;
+  title: string;
+  language: Language;
+  threshold: number;
+  classes: TrendClass[];
+  cues: CueTrend[];
+}
+
+/** The smallest and largest threshold an instructor may choose; below 2 nothing would be protected. */
+export const THRESHOLD_MIN = 2;
+export const THRESHOLD_MAX = 20;
+
+/**
+ * The instructor's own settings for summaries: `summaryThreshold` is the K below which breakdowns are withheld.
+ */
+export const summarySettingsSchema = z.object({
+  summaryThreshold: z.number().int().min(THRESHOLD_MIN).max(THRESHOLD_MAX),
+});
+export type SummarySettings = z.infer<typeof summarySettingsSchema>;

@@ -1,0 +1,186 @@
+/**
+ * Two real Attune processes sharing one PostgreSQL schema and Redis, each behind a TCP proxy that stands in for
+ * the load balancer:
+ *   tablet -> process A -> PostgreSQL + Redis stream -> process B -> phones, and the phones' flags back the same way.
+ * Then process A is killed (SIGKILL, no goodbye) and its clients reconnect through the proxy to process B.
+ */
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Handshake, ServerToClientEvents } from '../../shared/protocol.js';
+import type { InstructorClassState } from '../../shared/schemas/class.js';
+import type { FlagSubmit } from '../../shared/schemas/flag.js';
+import { openPostgres } from '../../server/storage/open-postgres.js';
+import { emitAck, openClass, signUp, type Instructor, type TestSocket } from '../helpers/clients.js';
+import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
+import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+let schema: TestSchema;
+let processA: SpawnedServer;
+let processB: SpawnedServer;
+/** The way to process A (after the kill, to B) and the way to process B. */
+let toA: TcpProxy;
+let toB: TcpProxy;
+let lead: Instructor;
+
+beforeAll(async () => {
+  schema = await createTestSchema();
+  // Started together: both run the migrations against the same empty schema at once.
+  [processA, processB] = await Promise.all([
+    spawnServer({ databaseUrl: schema.url, redisUrl: REDIS_URL }),
+    spawnServer({ databaseUrl: schema.url, redisUrl: REDIS_URL }),
+  ]);
+  toA = await startTcpProxy(processA.url);
+  toB = await startTcpProxy(processB.url);
+  lead = await signUp(toA.url);
+}, 60_000);
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+});
+
+afterAll(async () => {
+  await Promise.all([toA?.close(), toB?.close()]);
+  await Promise.all([processA?.stop(), processB?.stop()]);
+  for (const server of [processA, processB]) if (server) removeDataDir(server);
+  await schema?.drop();
+});
+
+const sockets: TestSocket[] = [];
+const received = new WeakMap<TestSocket, Map<string, unknown>>();
+
+/**
+ * A socket that reconnects by itself, as the real clients do, and forgets what it heard when it drops: what it
+ * holds afterwards came from whichever process took it back.
+ */
+function connectVia(proxy: TcpProxy, auth: Handshake, cookie?: string): Promise<TestSocket> {
+  const socket: TestSocket = io(proxy.url, {
+    auth,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 200,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+  sockets.push(socket);
+  const events = new Map<string, unknown>();
+  received.set(socket, events);
+  socket.onAny((event: string, payload: unknown) => events.set(event, payload));
+  socket.on('disconnect', () => events.clear());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+function last<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E): Parameters<ServerToClientEvents[E]>[0] | undefined {
+  return received.get(socket)?.get(event) as never;
+}
+
+const phone = (proxy: TcpProxy, code: string) => connectVia(proxy, { role: 'participant', code, token: randomUUID() });
+
+async function command(tablet: TestSocket, type: string): Promise<InstructorClassState> {
+  const revision = last(tablet, 'class:instructor-state')!.revision;
+  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision });
+  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
+  await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
+  return ack.data;
+}
+
+async function submit(socket: TestSocket, flag: FlagSubmit) {
+  const ack = await emitAck<{ duplicate: boolean }>(socket, 'flag:submit', flag);
+  if (!ack.ok) throw new Error(`flag:submit: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
+}
+
+const tap = (cueIndex: number, kind: FlagSubmit['kind']): FlagSubmit => ({ flagId: randomUUID(), cueIndex, kind });
+
+/** A class opened on process A with its tablet on A, one phone on A and two on B, all in the lobby. */
+async function classAcrossProcesses() {
+  const { class: opened } = await openClass(lead);
+  const tablet = await connectVia(toA, { role: 'instructor', classId: opened.classId }, lead.cookie);
+  const onA = await phone(toA, opened.code);
+  const onB = await Promise.all([phone(toB, opened.code), phone(toB, opened.code)]);
+  // B's phones are counted by A's tablet: fetchSockets asks process B through Redis.
+  await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 3, joined: 3 }));
+  return { opened, tablet, phones: [onA, ...onB] as [TestSocket, TestSocket, TestSocket] };
+}
+
+describe('two processes, one PostgreSQL, one Redis', () => {
+  it('show the cues of a tablet on one process to phones on the other, and count their flags back', async () => {
+    const { opened, tablet, phones } = await classAcrossProcesses();
+    const [, onB1, onB2] = phones;
+
+    await command(tablet, 'start');
+    await waitFor(() => phones.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ status: 'running', cueIndex: 0 })));
+    // A's own tally after the start has gone out; A has nothing more to send until the next command.
+    await waitFor(() => expect(last(tablet, 'tally:updated')).toMatchObject({ cueIndex: 0, cues: [] }));
+
+    // Only process B stores these: the tally that reaches the tablet on A was sent by B.
+    await submit(onB1, tap(0, 'tension'));
+    await submit(onB2, tap(0, 'relief'));
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 2 }]));
+
+    const next = await command(tablet, 'next');
+    await waitFor(() =>
+      phones.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ cueIndex: 1, revision: next.revision, cue: { text: opened.cues[1]!.text } })),
+    );
+
+    // A phone leaving process B is seen by the tablet on A.
+    onB2.disconnect();
+    await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 2, joined: 3 }));
+  });
+
+  it('keep a class going when a process dies: its clients reconnect to the other, nothing lost, nothing twice', async () => {
+    const { opened, tablet, phones } = await classAcrossProcesses();
+    const [onA, onB1, onB2] = phones;
+    await command(tablet, 'start');
+    const before = [tap(0, 'tension'), tap(0, 'tension'), tap(0, 'relief')];
+    await Promise.all(phones.map((p, i) => submit(p, before[i]!)));
+    const running = await command(tablet, 'next');
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 2, relief: 1, participants: 3 }]));
+
+    const reconnected = [tablet, onA].map((socket) => new Promise((resolve) => socket.io.once('reconnect', resolve)));
+    await processA.stop('SIGKILL');
+    expect(processA.process.signalCode).toBe('SIGKILL');
+    toA.pointAt(processB.url);
+    await Promise.all(reconnected);
+
+    // The tablet and the phone that were on A are back, on B, with the class exactly where it was.
+    await waitFor(() => expect(last(tablet, 'class:instructor-state')).toMatchObject({ status: 'running', cueIndex: 1, revision: running.revision }));
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 2, relief: 1, participants: 3 }]));
+    await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 3, joined: 3 }));
+    await waitFor(() => expect(last(onA, 'class:state')).toMatchObject({ status: 'running', cueIndex: 1 }));
+
+    // Phones resend what they are unsure of: the flags count once.
+    expect(await submit(onA, before[0]!)).toEqual({ duplicate: true });
+    expect(await submit(onB1, before[1]!)).toEqual({ duplicate: true });
+    await submit(onA, tap(1, 'relief'));
+    await waitFor(() =>
+      expect(last(tablet, 'tally:updated')?.cues).toEqual([
+        { cueIndex: 0, tension: 2, relief: 1, participants: 3 },
+        { cueIndex: 1, tension: 0, relief: 1, participants: 1 },
+      ]),
+    );
+
+    const next = await command(tablet, 'next');
+    await waitFor(() => phones.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ cueIndex: 2, revision: next.revision })));
+    expect(onB2.connected).toBe(true);
+
+    // What PostgreSQL holds: the same three participants, every flag once.
+    const storage = await openPostgres(schema.url);
+    try {
+      expect(await storage.countParticipants(opened.classId)).toBe(3);
+      expect(await storage.tallyFlags(opened.classId)).toEqual([
+        { cueIndex: 0, tension: 2, relief: 1, participants: 3 },
+        { cueIndex: 1, tension: 0, relief: 1, participants: 1 },
+      ]);
+    } finally {
+      await storage.close();
+    }
+  }, 60_000);
+});

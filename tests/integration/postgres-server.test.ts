@@ -1,0 +1,46 @@
+/**
+ * The whole server on PostgreSQL, in this process: client -> Socket.IO -> server -> PostgreSQL schema -> broadcast.
+ * Storage that answers over the network leaves time between a socket's connection and its listeners; nothing a
+ * client sends in that time may be lost.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InstructorClassState } from '../../shared/schemas/class.js';
+import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp } from '../helpers/clients.js';
+import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let schema: TestSchema;
+let server: TestServer;
+
+beforeEach(async () => {
+  schema = await createTestSchema();
+  server = await startTestServer({ databaseUrl: schema.url });
+});
+
+afterEach(async () => {
+  closeAllSockets();
+  await server.close();
+  await schema.drop();
+});
+
+describe('a server on PostgreSQL', () => {
+  it('answers messages sent the moment a socket connects, and counts flags once', async () => {
+    const instructor = await signUp(server.url);
+    const { class: opened } = await openClass(instructor);
+
+    const tablet = await connectInstructor(server.url, instructor, opened.classId);
+    const started = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: 0 });
+    expect(started).toMatchObject({ ok: true, data: { status: 'running', cueIndex: 0, revision: 1 } });
+
+    const phone = await connectParticipant(server.url, opened.code);
+    const tap = { flagId: randomUUID(), cueIndex: 0, kind: 'tension' };
+    expect(await emitAck(phone, 'flag:submit', tap)).toEqual({ ok: true, data: { duplicate: false } });
+    expect(await emitAck(phone, 'flag:submit', tap)).toEqual({ ok: true, data: { duplicate: true } });
+
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]));
+    await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 1, joined: 1 }));
+    expect(await server.storage.countParticipants(opened.classId)).toBe(1);
+  });
+});
