@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Handshake, ServerToClientEvents } from '../../shared/protocol.js';
-import type { InstructorClassState } from '../../shared/schemas/class.js';
+import type { ClassDetails, InstructorClassState } from '../../shared/schemas/class.js';
+import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { openPostgres } from '../../server/storage/open-postgres.js';
 import { emitAck, openClass, signUp, type Instructor, type TestSocket } from '../helpers/clients.js';
@@ -134,6 +135,52 @@ describe('two processes, one PostgreSQL, one Redis', () => {
     onB2.disconnect();
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 2, joined: 3 }));
   });
+
+  it('run a class’s auto-advance once, even when the process that armed it dies: the others take it over', async () => {
+    // Five-second cues (the shortest allowed), so the test waits out real countdowns.
+    const sequence = await lead.json<Sequence>('POST', '/api/sequences', {
+      title: 'Timer',
+      language: 'en',
+      cues: [
+        { text: 'One', regions: [], durationSeconds: 5 },
+        { text: 'Two', regions: [], durationSeconds: 5 },
+        { text: 'Three', regions: [] },
+      ],
+    });
+    const { class: opened } = await lead.json<ClassDetails>('POST', '/api/classes', { sequenceId: sequence.id });
+    // A third process holds the tablet, so it arms the timer; then it dies without a word.
+    const processC = await spawnServer({ databaseUrl: schema.url, redisUrl: REDIS_URL });
+    const toC = await startTcpProxy(processC.url);
+    try {
+      const tablet = await connectVia(toC, { role: 'instructor', classId: opened.classId }, lead.cookie);
+      const onB = await phone(toB, opened.code);
+      await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
+      await emitAck(tablet, 'class:command', { type: 'auto-advance', revision: 0, isOn: true });
+      const started = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: 1 });
+      expect(started).toMatchObject({ ok: true, data: { cueIndex: 0, revision: 2 } });
+      await processC.stop('SIGKILL');
+
+      // Processes A and B both sweep for running classes and arm the timer; the cue advances once per deadline.
+      await waitFor(() => expect(last(onB, 'class:state')).toMatchObject({ cueIndex: 1, revision: 3 }), { timeoutMs: 15_000 });
+      await waitFor(() => expect(last(onB, 'class:state')).toMatchObject({ cueIndex: 2, revision: 4 }), { timeoutMs: 10_000 });
+      const storage = await openPostgres(schema.url);
+      try {
+        const transitions = await storage.listTransitions(opened.classId);
+        expect(transitions.map((t) => [t.revision, t.cueIndex])).toEqual([
+          [1, -1],
+          [2, 0],
+          [3, 1],
+          [4, 2],
+        ]);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      await toC.close();
+      await processC.stop();
+      removeDataDir(processC);
+    }
+  }, 60_000);
 
   it('keep a class going when a process dies: its clients reconnect to the other, nothing lost, nothing twice', async () => {
     const { opened, tablet, phones } = await classAcrossProcesses();

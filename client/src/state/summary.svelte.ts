@@ -1,0 +1,50 @@
+/**
+ * A class's summary on the instructor's page: loaded from the server, and reloaded every few seconds while it
+ * can still change (the class runs, or its feedback window is open). The server counts; this only holds it.
+ */
+import type { ClassSummary } from '../../../shared/schemas/summary';
+import { api } from '../lib/api';
+
+/** How often a summary that can still change is reloaded. */
+const REFRESH_MS = 5000;
+
+export class SummaryView {
+  #summary = $state<ClassSummary | null>(null);
+  #error = $state<string | null>(null);
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #isDisposed = false;
+
+  constructor(
+    readonly classId: string,
+    private readonly isLive: boolean,
+  ) {}
+
+  get summary() {
+    return this.#summary;
+  }
+  get error() {
+    return this.#error;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.#summary = await api<ClassSummary>('GET', `/api/classes/${this.classId}/summary`);
+      this.#error = null;
+    } catch (error) {
+      this.#error = (error as Error).message;
+    }
+    this.#scheduleRefresh();
+  }
+
+  dispose(): void {
+    this.#isDisposed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #scheduleRefresh(): void {
+    const summary = this.#summary;
+    if (!this.isLive || this.#isDisposed || !summary) return;
+    const canChange = summary.status !== 'ended' || (summary.feedbackClosesAt !== null && Date.now() < summary.feedbackClosesAt);
+    if (canChange) this.#timer = setTimeout(() => void this.load(), REFRESH_MS);
+  }
+}
