@@ -1,17 +1,16 @@
 /**
  * Flag ingest: every participant flags the current cue once, the thousand sends spread over one second; then
  * a tenth of them again with the same ids, as phones retrying would. Checks that each flag is stored once
- * (read from the SQLite file itself), counted once (the instructor's tallies, and a fresh instructor's), and
+ * (read from the database itself), counted once (the instructor's tallies, and a fresh instructor's), and
  * how long after the last send the instructor's counts were exact.
  */
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import type { LiveTally } from '../shared/schemas/flag.js';
 import { connectInstructor, last, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
 import { waitFor } from '../tests/helpers/wait-for.js';
 import { epochNow } from './clock.js';
 import type { FlagRound, ipcClient } from './ipc.js';
 import { summarize, type LatencySummary } from './stats.js';
+import type { StoredFlags } from './stored-flags.js';
 
 const SPREAD_MS = 1_000;
 const RESEND_EVERY = 10;
@@ -22,7 +21,7 @@ export interface IngestResult {
   round: FlagRound;
   resent: FlagRound;
   ackLatency: LatencySummary;
-  /** Flags of the cue in the SQLite file after the round, and after the resends. */
+  /** Flags of the cue in the database after the round, and after the resends. */
   stored: number;
   storedAfterResend: number;
   /** Flags stored more than once per participant (each sent exactly one). */
@@ -37,8 +36,9 @@ export interface IngestResult {
 }
 
 interface Context {
+  /** Where the fresh instructor connects (with several processes, another than the tablet's). */
   url: string;
-  dataDir: string;
+  storedFlags: StoredFlags;
   instructor: Instructor;
   classId: string;
   tablet: TestSocket;
@@ -64,10 +64,10 @@ export async function measureIngest(context: Context): Promise<IngestResult> {
     },
     { timeoutMs: EXACT_TIMEOUT_MS },
   ).catch(() => undefined);
-  const stored = countStored(context.dataDir, context.classId, cueIndex);
+  const stored = await context.storedFlags(context.classId, cueIndex);
 
   const resent = await participants.ask('resend', { group, every: RESEND_EVERY, spreadMs: SPREAD_MS / RESEND_EVERY });
-  const storedAfter = countStored(context.dataDir, context.classId, cueIndex);
+  const storedAfter = await context.storedFlags(context.classId, cueIndex);
   const fresh = await connectInstructor(context.url, context.instructor, context.classId);
   const freshTally = await waitFor(() => {
     const sent = last(fresh, 'tally:updated');
@@ -94,22 +94,4 @@ export async function measureIngest(context: Context): Promise<IngestResult> {
 function totalOf(live: LiveTally, cueIndex: number): number {
   const tally = live.cues.find((entry) => entry.cueIndex === cueIndex);
   return tally ? tally.tension + tally.relief : 0;
-}
-
-/** Reads the server's SQLite file read-only, beside the running server (WAL lets both in). */
-function countStored(dataDir: string, classId: string, cueIndex: number) {
-  const db = new BetterSqlite3(join(dataDir, 'attune.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const { flags } = db
-      .prepare('SELECT COUNT(*) AS flags FROM flags WHERE class_id = ? AND cue_index = ?')
-      .get(classId, cueIndex) as { flags: number };
-    const { several } = db
-      .prepare(
-        'SELECT COUNT(*) AS several FROM (SELECT participant_id FROM flags WHERE class_id = ? AND cue_index = ? GROUP BY participant_id HAVING COUNT(*) > 1)',
-      )
-      .get(classId, cueIndex) as { several: number };
-    return { flags, participantsWithSeveral: several };
-  } finally {
-    db.close();
-  }
 }

@@ -22,16 +22,22 @@ export interface FlagRound {
  * participants stay connected and the cue changes of the two can alternate.
  */
 export interface Exchanges {
-  /** Opens `count` participant sockets to `url` (Attune or the bare server), a few at a time. */
+  /**
+   * Opens `count` participant sockets to `url` (Attune or the bare server), a few at a time. A group may be
+   * connected in several parts, each to its own process (`part`, default 0), so receipts can be told apart.
+   */
   connect: {
-    request: { group: string; url: string; code: string; count: number };
+    request: { group: string; url: string; code: string; count: number; part?: number };
     reply: { connected: number; failures: string[]; ms: number };
   };
   /**
    * Waits until every participant of the group has received the `class:state` of `revision` (or the time is
-   * up) and answers when each did, as `epochNow()` of the participants' process.
+   * up) and answers when each did, as `epochNow()` of the participants' process, with the part of each.
    */
-  receipts: { request: { group: string; revision: number; timeoutMs: number }; reply: { receivedAt: number[]; cueIndexes: number[] } };
+  receipts: {
+    request: { group: string; revision: number; timeoutMs: number };
+    reply: { receivedAt: number[]; cueIndexes: number[]; parts: number[] };
+  };
   /** Every participant of the group sends one flag for `cueIndex`, the sends spread evenly over `spreadMs`. */
   flags: { request: { group: string; cueIndex: number; spreadMs: number }; reply: FlagRound };
   /** Sends again, with the same flag ids, every `every`-th flag of the group's last `flags` round. */
@@ -40,6 +46,27 @@ export interface Exchanges {
   clock: { request: Record<string, never>; reply: { now: number } };
   /** Closes every group's sockets. */
   disconnect: { request: Record<string, never>; reply: { disconnected: number } };
+  /**
+   * Opens `count` phones: the participant page's own client (client/src/lib/phone-socket.ts) with its default
+   * reconnection delays, each a new participant of the class `code` at `url`. Answers once every phone has
+   * connected and received the class's state (or the time is up).
+   */
+  phonesConnect: { request: { url: string; code: string; count: number; timeoutMs: number }; reply: { ready: number; ms: number } };
+  /** Waits until no phone is connected (their network was cut) and answers how many still were at the end. */
+  phonesGone: { request: { timeoutMs: number }; reply: { stillConnected: number } };
+  /**
+   * What the page does on `online` and `visibilitychange`: `connect()` on every phone that is not connected,
+   * cutting its reconnection delay short.
+   */
+  phonesNudge: { request: Record<string, never>; reply: { nudged: number } };
+  /**
+   * Waits until every phone has received a `class:state` of `revision` or later (or the time is up) and answers
+   * when each first did, as `epochNow()`; phones that did not are left out, and those whose state showed
+   * another cue than `cueIndex` are counted.
+   */
+  phonesBack: { request: { revision: number; cueIndex: number; timeoutMs: number }; reply: { receivedAt: number[]; wrongCue: number } };
+  /** Closes every phone for good. */
+  phonesClose: { request: Record<string, never>; reply: { closed: number } };
 }
 
 export type Kind = keyof Exchanges;

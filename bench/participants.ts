@@ -2,6 +2,7 @@
  * The participants' process: up to a thousand socket.io-client sockets per server, one per simulated phone,
  * kept out of the bench's own process so that timing the instructor's tap and receiving the broadcast do not
  * share an event loop. It records when each `class:state` arrives and sends flags on request (see ipc.ts).
+ * For the reconnection figures it also runs phones with the page's own client (phones.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { PublicClassState } from '../shared/schemas/class.js';
@@ -9,6 +10,7 @@ import type { FlagSubmit } from '../shared/schemas/flag.js';
 import { closeAllSockets, connect, type TestSocket } from '../tests/helpers/clients.js';
 import { epochNow } from './clock.js';
 import { serveIpc, type FlagRound } from './ipc.js';
+import { phoneHandlers } from './phones.js';
 
 /** Handshakes at once: enough to connect a thousand in seconds, few enough not to time out. */
 const CONNECT_CONCURRENCY = 50;
@@ -17,6 +19,7 @@ const ACK_TIMEOUT_MS = 10_000;
 interface Receipts {
   receivedAt: number[];
   cueIndexes: number[];
+  parts: number[];
 }
 
 /** The participants of one server. */
@@ -35,23 +38,25 @@ function groupOf(name: string): Group {
   return group;
 }
 
-function record(group: Group, state: PublicClassState): void {
+function record(group: Group, part: number, state: PublicClassState): void {
   const receivedAt = epochNow();
   let entry = group.receipts.get(state.revision);
-  if (!entry) group.receipts.set(state.revision, (entry = { receivedAt: [], cueIndexes: [] }));
+  if (!entry) group.receipts.set(state.revision, (entry = { receivedAt: [], cueIndexes: [], parts: [] }));
   entry.receivedAt.push(receivedAt);
   entry.cueIndexes.push(state.cueIndex);
+  entry.parts.push(part);
   if (entry.receivedAt.length >= group.sockets.length) group.onComplete.get(state.revision)?.();
 }
 
-async function connectAll(group: Group, url: string, code: string, count: number) {
+async function connectAll(group: Group, url: string, code: string, count: number, part: number) {
   const startedAt = epochNow();
+  const before = group.sockets.length;
   const failures: string[] = [];
   for (let first = 0; first < count; first += CONNECT_CONCURRENCY) {
     const batch = Array.from({ length: Math.min(CONNECT_CONCURRENCY, count - first) }, () =>
       connect(url, { role: 'participant', code, token: randomUUID() }).then(
         (socket) => {
-          socket.on('class:state', (state) => record(group, state));
+          socket.on('class:state', (state) => record(group, part, state));
           group.sockets.push(socket);
         },
         (error: Error) => void failures.push(error.message),
@@ -59,7 +64,7 @@ async function connectAll(group: Group, url: string, code: string, count: number
     );
     await Promise.all(batch);
   }
-  return { connected: group.sockets.length, failures: failures.slice(0, 5), ms: epochNow() - startedAt };
+  return { connected: group.sockets.length - before, failures: failures.slice(0, 5), ms: epochNow() - startedAt };
 }
 
 async function waitForReceipts(group: Group, revision: number, timeoutMs: number): Promise<Receipts> {
@@ -74,7 +79,7 @@ async function waitForReceipts(group: Group, revision: number, timeoutMs: number
     });
   }
   group.onComplete.delete(revision);
-  const done = group.receipts.get(revision) ?? { receivedAt: [], cueIndexes: [] };
+  const done = group.receipts.get(revision) ?? { receivedAt: [], cueIndexes: [], parts: [] };
   // Older revisions are done with; dropping them keeps a long run's memory flat.
   for (const older of group.receipts.keys()) if (older <= revision) group.receipts.delete(older);
   return done;
@@ -109,7 +114,7 @@ function sendFlags(round: Group['lastRound'], spreadMs: number): Promise<FlagRou
 }
 
 serveIpc({
-  connect: ({ group, url, code, count }) => connectAll(groupOf(group), url, code, count),
+  connect: ({ group, url, code, count, part = 0 }) => connectAll(groupOf(group), url, code, count, part),
   receipts: ({ group, revision, timeoutMs }) => waitForReceipts(groupOf(group), revision, timeoutMs),
   flags: ({ group: name, cueIndex, spreadMs }) => {
     const group = groupOf(name);
@@ -127,4 +132,5 @@ serveIpc({
     groups.clear();
     return { disconnected };
   },
+  ...phoneHandlers,
 });

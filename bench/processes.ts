@@ -4,7 +4,7 @@
  * time and limits come from /proc, as the kernel counts them.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const START_TIMEOUT_MS = 20_000;
@@ -50,12 +50,19 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Busy CPU time of the whole machine and of the given processes, in seconds, at one moment. */
+/** Busy CPU time of the whole machine, of the given processes and of the shared services, in seconds, at one moment. */
 export interface CpuSnapshot {
   at: number;
   machineS: number;
   oursS: number;
+  servicesS: number;
 }
+
+/**
+ * PostgreSQL's and Redis's processes: their CPU is work the bench caused when Attune runs on them, not noise
+ * (though anyone else's tests using the same services are counted here too).
+ */
+const SERVICE_COMMANDS = new Set(['postgres', 'redis-server']);
 
 /** Linux counts CPU time in clock ticks of 1/100 s (USER_HZ). */
 const TICKS_PER_S = 100;
@@ -64,18 +71,44 @@ export function cpuSnapshot(pids: number[]): CpuSnapshot {
   // /proc/stat "cpu user nice system idle iowait irq softirq steal …": everything but idle and iowait is busy.
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const machineTicks = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
-  const oursTicks = pids.reduce((sum, pid) => {
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return sum + Number(fields[11]) + Number(fields[12]);
-  }, 0);
-  return { at: performance.now(), machineS: machineTicks / TICKS_PER_S, oursS: oursTicks / TICKS_PER_S };
+  const oursTicks = pids.reduce((sum, pid) => sum + (processTicks(pid)?.ticks ?? 0), 0);
+  let servicesTicks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = processTicks(Number(entry));
+    if (stat && SERVICE_COMMANDS.has(stat.command)) servicesTicks += stat.ticks;
+  }
+  return { at: performance.now(), machineS: machineTicks / TICKS_PER_S, oursS: oursTicks / TICKS_PER_S, servicesS: servicesTicks / TICKS_PER_S };
 }
 
-/** Cores' worth of CPU that processes other than ours used between two snapshots: noise in the figures. */
+/** CPU time a process has used so far, in seconds (to 1/100 s). */
+export function cpuSecondsOf(pid: number): number {
+  return (processTicks(pid)?.ticks ?? NaN) / TICKS_PER_S;
+}
+
+/** A process's command name and CPU ticks so far; undefined when it has gone meanwhile. */
+function processTicks(pid: number): { command: string; ticks: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "PID (command) state …": fields after the parenthesised name; utime and stime are the 14th and 15th.
+  const close = stat.lastIndexOf(') ');
+  const fields = stat.slice(close + 2).split(' ');
+  return { command: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Cores' worth of CPU that processes other than ours and the services used between two snapshots: noise. */
 export function otherCores(before: CpuSnapshot, after: CpuSnapshot): number {
-  const wallS = (after.at - before.at) / 1000;
-  return Math.max(0, (after.machineS - before.machineS - (after.oursS - before.oursS)) / wallS);
+  const busyS = after.machineS - before.machineS - (after.oursS - before.oursS) - (after.servicesS - before.servicesS);
+  return Math.max(0, busyS / ((after.at - before.at) / 1000));
+}
+
+/** Cores' worth of CPU that PostgreSQL and Redis used between two snapshots. */
+export function servicesCores(before: CpuSnapshot, after: CpuSnapshot): number {
+  return Math.max(0, (after.servicesS - before.servicesS) / ((after.at - before.at) / 1000));
 }
 
 /**

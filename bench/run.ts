@@ -1,30 +1,27 @@
 /**
- * `npm run bench`: Attune's budgets measured on loopback (PRODUCT.md, "Budgets"). Four processes: the real
- * Attune server, a bare Socket.IO server for reference, the participants (bench/participants.ts) and this one,
- * the instructor. For N = 50, 300 and 1,000 participants it times cue fan-out on both servers; at 1,000 it
- * also reads both servers' memory and runs the flag ingest; then it weighs the participant page. Progress goes
- * to stderr, the report (text, then markdown) to stdout. Stops by itself: a watchdog ends a run that hangs.
+ * `npm run bench`: Attune's budgets measured on loopback (PRODUCT.md, "Budgets"), against the compiled server
+ * that `npm start` runs. Four processes to begin with: Attune on SQLite, a bare Socket.IO server for reference,
+ * the participants (bench/participants.ts) and this one, the instructor. In turn:
+ * 1. for N = 50, 300 and 1,000 participants, cue fan-out on Attune and the bare server; at 1,000 also both
+ *    servers' memory and the flag ingest;
+ * 2. the same full class on PostgreSQL, as one process and as two sharing PostgreSQL and Redis (scale.ts);
+ * 3. phones with the page's own client reconnecting after their network was cut (reconnect.ts);
+ * 4. a phone in Chromium reloading on a throttled "fast 3G" network (reload.ts);
+ * then it weighs the participant page. Progress goes to stderr, the report (text, then markdown) to stdout.
+ * Stops by itself: a watchdog ends a run that hangs.
  */
 import { fileURLToPath } from 'node:url';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
-import type { ClassCommand, InstructorClassState, PublicClassState } from '../shared/schemas/class.js';
-import {
-  closeAllSockets,
-  connect,
-  connectInstructor,
-  emitAck,
-  openClass,
-  signUp,
-  type Instructor,
-  type TestSocket,
-} from '../tests/helpers/clients.js';
+import { closeAllSockets, connectInstructor, openClass, signUp, type Instructor } from '../tests/helpers/clients.js';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
-import type { BareSetup } from './bare-server.js';
 import { estimateOffset } from './clock.js';
-import { measureFanout, type FanoutResult, type Target, type Trigger } from './fanout.js';
+import { measureFanout, type FanoutResult } from './fanout.js';
 import { measureIngest, type IngestResult } from './ingest.js';
+import { tapsOn } from './instructor.js';
 import { ipcClient } from './ipc.js';
 import { checkOpenFilesLimit, cpuSnapshot, buildForProduction, memoryOf, otherCores, spawnBareServer, spawnScript, stopProcess } from './processes.js';
+import { measureReconnect, RECONNECT_SCENARIOS, type ReconnectResult } from './reconnect.js';
+import { measureReload } from './reload.js';
 import {
   budgetTable,
   describeMachine,
@@ -33,17 +30,24 @@ import {
   fanoutTable,
   machineLine,
   noiseWarning,
+  reconnectTable,
+  reloadTable,
   renderMarkdown,
   renderText,
+  scaleTable,
   type BenchResults,
 } from './report.js';
+import { measureScale } from './scale.js';
+import { sqliteFlags } from './stored-flags.js';
+import { openAttuneClass, openBareClass } from './targets.js';
 
 const PARTICIPANT_COUNTS = [50, 300, 1000];
-/** Memory and flag ingest are measured with this many participants connected. */
+/** Memory and flag ingest are measured with this many participants connected, and the runs on PostgreSQL. */
 const FULL_CLASS = 1000;
+/** Phones whose network is cut and restored at once: a big class in one room. */
+const RECONNECTING_PHONES = 300;
 const CLIENT_DIR = 'dist/client';
-const RECEIPT_TIMEOUT_MS = 5_000;
-/** A run takes under two minutes here; one that takes five times as long is stuck. */
+/** A run takes about four minutes here; one that takes two and a half times as long is stuck. */
 const WATCHDOG_MS = 10 * 60_000;
 
 type Participants = ReturnType<typeof ipcClient>;
@@ -53,12 +57,14 @@ interface Bench {
   bareUrl: string;
   barePid: number;
   participants: Participants;
+  participantsPid: number;
   instructor: Instructor;
   offsetMs: number;
   /** The bench's four processes, whose CPU time is not noise. */
   pids: number[];
   /** Both servers' memory before any participant connected. */
   idle: Pick<BenchResults['memory'], 'attuneIdle' | 'bareIdle'>;
+  onCleanup: (cleanup: () => Promise<void>) => void;
 }
 
 /** The participants' groups, one per server. */
@@ -67,67 +73,16 @@ const BARE = 'bare';
 
 const log = (message: string) => console.error(`bench: ${message}`);
 
-async function connectParticipants(bench: Bench, group: string, url: string, code: string, count: number): Promise<number> {
-  const result = await bench.participants.ask('connect', { group, url, code, count });
-  if (result.connected !== count) {
-    throw new Error(`only ${result.connected} of ${count} participants connected to ${group}: ${result.failures.join('; ')}`);
-  }
-  return result.ms;
-}
-
-/** A fresh Attune class with `count` participants, started, its first two cues' states seen. */
-async function openAttune(bench: Bench, count: number) {
-  const { server, instructor, participants } = bench;
-  const { class: opened } = await openClass(instructor);
-  const tablet = await connectInstructor(server.url, instructor, opened.classId);
-  log(`Attune, ${count} participants: connecting`);
-  const connectMs = await connectParticipants(bench, ATTUNE, server.url, opened.code, count);
-
-  let current: PublicClassState = opened;
-  const states: PublicClassState[] = [];
-  const command = async (type: ClassCommand['type']) => {
-    const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision: current.revision });
-    if (!ack.ok) throw new Error(`class:command ${type}: ${ack.error.code} ${ack.error.message}`);
-    const { classId: _classId, cues: _cues, ...state } = ack.data;
-    states[state.cueIndex] = state;
-    current = state;
-    return state;
-  };
-  // The bare server broadcasts copies of the states Attune sends for these cues.
-  for (const type of ['start', 'next', 'previous'] as const) {
-    const state = await command(type);
-    await participants.ask('receipts', { group: ATTUNE, revision: state.revision, timeoutMs: RECEIPT_TIMEOUT_MS });
-  }
-  const target: Target = { server: 'Attune', group: ATTUNE, trigger: command };
-  return { target, tablet, classId: opened.classId, connectMs, states, current: () => current };
-}
-
-/** The bare server with `count` participants, set to broadcast copies of Attune's states. */
-async function openBare(bench: Bench, count: number, states: PublicClassState[]) {
-  const tablet: TestSocket = await connect(bench.bareUrl, { role: 'instructor', classId: 'bare' });
-  const setup: BareSetup = { states: Array.from(states, (state) => state ?? null), revision: 0, cueIndex: 0 };
-  await emitAck(tablet, 'bench:states', setup);
-  log(`bare Socket.IO, ${count} participants: connecting`);
-  const connectMs = await connectParticipants(bench, BARE, bench.bareUrl, 'BARE', count);
-
-  let revision = setup.revision;
-  const trigger: Trigger = async (type) => {
-    const ack = await emitAck<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
-    if (!ack.ok) throw new Error(`bare class:command ${type}: ${ack.error.message}`);
-    revision = ack.data.revision;
-    return ack.data;
-  };
-  const target: Target = { server: 'bare Socket.IO', group: BARE, trigger };
-  return { target, tablet, connectMs };
-}
-
 /** Both servers with `count` participants each: fan-out, and with a full class memory and flag ingest. */
 async function runClassOf(bench: Bench, count: number) {
-  const attune = await openAttune(bench, count);
-  const bare = await openBare(bench, count, attune.states);
+  const { participants } = bench;
+  log(`Attune, ${count} participants: connecting`);
+  const attune = await openAttuneClass(participants, { server: 'Attune', group: ATTUNE, url: bench.server.url, instructor: bench.instructor, count });
+  log(`bare Socket.IO, ${count} participants: connecting`);
+  const bare = await openBareClass(participants, { url: bench.bareUrl, group: BARE, count, states: attune.states });
   log(`${count} participants: cue changes, Attune and bare Socket.IO taking turns`);
   const cpuBefore = cpuSnapshot(bench.pids);
-  const measured = await measureFanout([attune.target, bare.target], bench.participants, count, bench.offsetMs);
+  const measured = await measureFanout([attune.target, bare.target], participants, count, bench.offsetMs);
   const cpuAfter = cpuSnapshot(bench.pids);
   const fanout: FanoutResult[] = [attune, bare].map(({ target, connectMs }) => ({
     server: target.server,
@@ -143,12 +98,12 @@ async function runClassOf(bench: Bench, count: number) {
     log(`Attune, ${count} participants: flag ingest`);
     const ingest = await measureIngest({
       url: bench.server.url,
-      dataDir: bench.server.dataDir,
+      storedFlags: sqliteFlags(bench.server.dataDir),
       instructor: bench.instructor,
       classId: attune.classId,
       tablet: attune.tablet,
       cueIndex: attune.current().cueIndex,
-      participants: bench.participants,
+      participants,
       group: ATTUNE,
       count,
       offsetMs: bench.offsetMs,
@@ -156,10 +111,49 @@ async function runClassOf(bench: Bench, count: number) {
     const memory = { ...bench.idle, attune: connected.attune, attuneAfterIngest: memoryOf(bench.server.process.pid!), bare: connected.bare };
     full = { memory, ingest };
   }
-  await bench.participants.ask('disconnect', {});
+  await participants.ask('disconnect', {});
   attune.tablet.disconnect();
   bare.tablet.disconnect();
   return { fanout, payloadBytes: Buffer.byteLength(JSON.stringify(attune.states[1])), full };
+}
+
+/** Phones reconnecting to Attune on SQLite, one class per scenario. */
+async function runReconnects(bench: Bench): Promise<ReconnectResult[]> {
+  const results: ReconnectResult[] = [];
+  for (const scenario of RECONNECT_SCENARIOS) {
+    log(`${RECONNECTING_PHONES} phones reconnecting, ${scenario.name}`);
+    const context = {
+      url: bench.server.url,
+      instructor: bench.instructor,
+      participants: bench.participants,
+      offsetMs: bench.offsetMs,
+      pids: bench.pids,
+      serverPid: bench.server.process.pid!,
+      participantsPid: bench.participantsPid,
+      phones: RECONNECTING_PHONES,
+    };
+    results.push(await measureReconnect(context, scenario));
+  }
+  return results;
+}
+
+/** A running class on Attune on SQLite whose cue changes before each reload. */
+async function runReload(bench: Bench) {
+  log('a phone in Chromium reloading on "fast 3G"');
+  const { class: opened } = await openClass(bench.instructor);
+  const tablet = await connectInstructor(bench.server.url, bench.instructor, opened.classId);
+  const tap = tapsOn(tablet);
+  await tap('start');
+  let taps = 0;
+  const changeCue = async () => {
+    const state = await tap(taps++ % 2 === 0 ? 'next' : 'previous');
+    return state.cue!.text;
+  };
+  try {
+    return await measureReload({ url: bench.server.url, code: opened.code, changeCue });
+  } finally {
+    tablet.disconnect();
+  }
 }
 
 async function measure(bench: Bench): Promise<Omit<BenchResults, 'machine' | 'date' | 'durationS' | 'clock' | 'load'>> {
@@ -173,12 +167,26 @@ async function measure(bench: Bench): Promise<Omit<BenchResults, 'machine' | 'da
     full ??= run.full;
   }
   if (!full) throw new Error(`no run with ${FULL_CLASS} participants`);
+  const scale = await measureScale({
+    participants: bench.participants,
+    bareUrl: bench.bareUrl,
+    count: FULL_CLASS,
+    offsetMs: bench.offsetMs,
+    pids: bench.pids,
+    onCleanup: bench.onCleanup,
+    log,
+  });
+  const reconnect = await runReconnects(bench);
+  const reload = await runReload(bench);
   const files = participantFiles(CLIENT_DIR);
   return {
     payloadBytes,
     fanout,
     ingest: full.ingest,
     memory: full.memory,
+    scale,
+    reconnect,
+    reload,
     bundle: { bytes: gzippedBytes(CLIENT_DIR, files), files: files.length },
   };
 }
@@ -188,6 +196,9 @@ function printReport(results: BenchResults): void {
     ['Budgets (PRODUCT.md)', budgetTable(results)],
     ['Cue fan-out: instructor tap → each participant', fanoutTable(results)],
     ['Other figures', detailsTable(results)],
+    [`Beyond one process: ${FULL_CLASS.toLocaleString('en')} participants on PostgreSQL, one process and two sharing Redis`, scaleTable(results)],
+    [`Reconnection: ${RECONNECTING_PHONES} phones (the page's own client), network cut and restored, cue changed meanwhile`, reconnectTable(results)],
+    ['Reload on "fast 3G": a phone in Chromium, from navigation start', reloadTable(results)],
   ] as const;
   const warning = noiseWarning(results);
   const out = [`Attune bench: ${machineLine(results)}`, '', ...(warning ? [warning, ''] : [])];
@@ -201,8 +212,9 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   process.chdir(fileURLToPath(new URL('..', import.meta.url)));
   buildForProduction();
-  // Two sockets per participant of a full class (one to each server), and room for files and pipes.
-  checkOpenFilesLimit(2 * FULL_CLASS + 256);
+  // Three sockets per participant of a full class (the runs on PostgreSQL and the bare server take turns), and
+  // room for files and pipes.
+  checkOpenFilesLimit(3 * FULL_CLASS + 256);
 
   // Attune runs in its own process group and would outlive the bench: whatever started is stopped on every exit.
   const stoppers: (() => Promise<void>)[] = [];
@@ -235,16 +247,29 @@ async function main(): Promise<void> {
     const clock = await estimateOffset(async () => (await participants.ask('clock', {})).now);
     const instructor = await signUp(server.url);
     const pids = [process.pid, server.process.pid!, bare.process.pid!, participantsProcess.pid!];
-    const bench: Bench = { server, bareUrl: bare.url, barePid: bare.process.pid!, participants, instructor, offsetMs: clock.offsetMs, pids, idle };
-    const cpuBefore = cpuSnapshot(pids);
+    const onCleanup = (cleanup: () => Promise<void>) => void stoppers.push(cleanup);
+    const bench: Bench = {
+      server,
+      bareUrl: bare.url,
+      barePid: bare.process.pid!,
+      participants,
+      participantsPid: participantsProcess.pid!,
+      instructor,
+      offsetMs: clock.offsetMs,
+      pids,
+      idle,
+      onCleanup,
+    };
     const loadBefore = loadAverage();
     const measured = await measure(bench);
+    // The noisiest phase decides: a quiet minute elsewhere does not make up for a busy one.
+    const phases = [...measured.fanout, ...measured.scale.fanout, ...measured.reconnect];
     printReport({
       machine: describeMachine(),
       date: new Date(startedAt).toISOString(),
       durationS: (Date.now() - startedAt) / 1000,
       clock,
-      load: { otherCores: otherCores(cpuBefore, cpuSnapshot(pids)), before: loadBefore, after: loadAverage() },
+      load: { otherCores: Math.max(measured.scale.ingestOtherCores, ...phases.map((phase) => phase.otherCores)), before: loadBefore, after: loadAverage() },
       ...measured,
     });
   } finally {

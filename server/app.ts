@@ -94,8 +94,9 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/sequences', sameOriginOnly, requireInstructor(auth), sequenceRoutes(createSequenceService({ storage })));
   app.use('/api', express.json({ limit: '64kb' }), sameOriginOnly);
   app.use('/api/auth', authRoutes(auth, limits));
-  app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
+  // Before the classes router, so a summary request is authenticated once; each of its routes requires sign-in.
   app.use('/api', summaryRoutes(summaries, requireInstructor(auth)));
+  app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'input/invalid', message: 'No such API route.' } });
   });
@@ -114,6 +115,8 @@ export function createApp(deps: AppDeps): App {
       // Keep-alive connections of browsers would hold the close open; every request has been answered by now.
       httpServer.closeAllConnections();
       await closed;
+      // What clients started before their sockets closed finishes its writes while storage is still open.
+      await sockets.drain();
     },
   };
 }

@@ -115,7 +115,7 @@ describe('summarizeClass', () => {
   it('puts the class, its timeline, cues and feedback together', () => {
     const T = 1_750_000_000_000;
     const summary = summarizeClass({
-      facts: { id: 'c1', code: 'K7M2QX', title: 'Ramena', language: 'cs', status: 'ended', cues, createdAt: T, endedAt: T + 90_000, feedbackClosesAt: T + 1_890_000 },
+      facts: { id: 'c1', sequenceId: 's1', code: 'K7M2QX', title: 'Ramena', language: 'cs', status: 'ended', cues, createdAt: T, endedAt: T + 90_000, feedbackClosesAt: T + 1_890_000 },
       participants: 5,
       transitions: [
         { revision: 1, status: 'running', cueIndex: 0, at: T + 10_000 },

@@ -38,6 +38,7 @@ export interface FeedbackAnswer {
 /** What the summary needs to know of the class itself. */
 export interface ClassFacts {
   id: string;
+  sequenceId: string | null;
   code: string;
   title: string;
   language: Language;
@@ -64,6 +65,7 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
   return {
     format: SUMMARY_FORMAT,
     classId: facts.id,
+    sequenceId: facts.sequenceId,
     code: facts.code,
     title: facts.title,
     language: facts.language,

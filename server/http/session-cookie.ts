@@ -4,14 +4,22 @@ import { SESSION_TTL_MS } from '../services/auth-service.js';
 
 export const SESSION_COOKIE = 'attune_session';
 
-/** The session secret from a Cookie header, if any. */
+/** The session secret from a Cookie header, if any; a malformed one (bad %-escapes) is no session. */
 export function readSessionCookie(header: string | undefined): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name === SESSION_COOKIE) return decodeCookieValue(rest.join('='));
   }
   return undefined;
+}
+
+function decodeCookieValue(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 export function setSessionCookie(res: Response, secret: string, isSecure: boolean): void {

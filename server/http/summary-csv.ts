@@ -20,6 +20,8 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
     SUMMARY_CSV_HEADER,
     classRow('format', summary.format),
     classRow('title', summary.title),
+    classRow('class_id', summary.classId),
+    classRow('sequence_id', summary.sequenceId),
     classRow('code', summary.code),
     classRow('language', summary.language),
     classRow('status', summary.status),

@@ -4,9 +4,11 @@
  */
 export function createCoalescer(delayMs: number, task: (key: string) => Promise<void>, onError: (error: unknown) => void) {
   const pending = new Map<string, NodeJS.Timeout>();
+  let isStopped = false;
   return {
     request(key: string): void {
-      if (pending.has(key)) return;
+      // Stopped for good (the server is shutting down): nothing may run against storage that is closing.
+      if (isStopped || pending.has(key)) return;
       pending.set(
         key,
         setTimeout(() => {
@@ -16,6 +18,7 @@ export function createCoalescer(delayMs: number, task: (key: string) => Promise<
       );
     },
     stop(): void {
+      isStopped = true;
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
     },

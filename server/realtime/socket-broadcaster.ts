@@ -32,6 +32,7 @@ export function createSocketBroadcaster(io: AttuneServer, storage: Storage, logg
     onError,
   );
 
+  let isStopped = false;
   const broadcaster: Broadcaster & { stop(): void } = {
     classChanged(record) {
       const now = Date.now();
@@ -42,9 +43,11 @@ export function createSocketBroadcaster(io: AttuneServer, storage: Storage, logg
     flagsChanged: (classId) => tallies.request(classId),
     presenceChanged: (classId) => presence.request(classId),
     alertsChanged(classId) {
+      if (isStopped) return;
       storage.openAlerts(classId).then((alerts) => io.to(instructorRoom(classId)).emit('alerts:updated', alerts), onError);
     },
     stop() {
+      isStopped = true;
       tallies.stop();
       presence.stop();
     },

@@ -45,10 +45,19 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     if (!key) connectionKeys.set(socket.conn, (key = randomUUID()));
     return key;
   };
+  // Work started for a client (handshakes, connection setup, messages): a graceful shutdown lets it finish
+  // before storage closes (`drain()`), so nothing that was begun fails half-way.
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    running.add(work);
+    const done = () => void running.delete(work);
+    work.then(done, done);
+    return work;
+  };
 
   function bind(classes: ClassService) {
     io.use((socket, next) => {
-      authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket)).then(
+      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket))).then(
         (data) => {
           socket.data = data;
           next();
@@ -64,7 +73,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     });
 
     io.on('connection', (socket) => {
-      const setup = onConnection(socket, classes);
+      const setup = track(onConnection(socket, classes));
       // A message that arrives while the connection is set up (storage answers asynchronously, PostgreSQL over
       // the network) waits for its listeners instead of finding none and never being acknowledged.
       socket.use((_packet, next) => void setup.then(() => next(), () => undefined));
@@ -136,12 +145,18 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
       if (data.role === 'participant') await deps.limits.consume('participantMessages', data.participantId);
       return (fn as (payload: unknown) => Promise<unknown>)(payload);
     };
+    const tracked = (payload: unknown) => track(limited(payload));
     // The map pairs each event with its schema, so the payload handle() parses is the one fn expects.
-    const handler = handle(event, clientEventSchemas[event], deps.logger, limited);
+    const handler = handle(event, clientEventSchemas[event], deps.logger, tracked);
     socket.on(event as never, handler as never);
   }
 
-  return { io, broadcaster, bind };
+  /** Resolves once every handshake and message already begun has finished (new ones keep it waiting). */
+  async function drain(): Promise<void> {
+    while (running.size > 0) await Promise.allSettled([...running]);
+  }
+
+  return { io, broadcaster, bind, drain };
 }
 
 async function authenticate(

@@ -62,6 +62,8 @@ export interface FeedbackFigures {
 export interface ClassSummary {
   format: typeof SUMMARY_FORMAT;
   classId: string;
+  /** The sequence the class ran (its trend); null if unknown. */
+  sequenceId: string | null;
   code: string;
   title: string;
   language: Language;

@@ -57,18 +57,22 @@ export async function openClass(instructor: Instructor): Promise<ClassDetails> {
 const sockets: TestSocket[] = [];
 
 /** Connects and resolves once the server accepted the handshake; rejects with the server's error. */
-export function connect(url: string, auth: Handshake, cookie?: string): Promise<TestSocket> {
+export function connect(url: string, auth: Handshake, cookie?: string, options: { reconnects?: boolean } = {}): Promise<TestSocket> {
   const socket: TestSocket = io(url, {
     auth,
     transports: ['websocket'],
     forceNew: true,
-    reconnection: false,
+    reconnection: options.reconnects ?? false,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 500,
     extraHeaders: cookie ? { cookie } : {},
   });
   sockets.push(socket);
   const events = new Map<string, unknown>();
   received.set(socket, events);
   socket.onAny((event: string, payload: unknown) => events.set(event, payload));
+  // A reconnecting socket forgets what it heard when it drops: what `last()` answers came from the new connection.
+  if (options.reconnects) socket.on('disconnect', () => events.clear());
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => reject(Object.assign(error, { data: (error as { data?: unknown }).data })));
@@ -79,8 +83,8 @@ export function connectParticipant(url: string, code: string, token = randomUUID
   return connect(url, { role: 'participant', code, token });
 }
 
-export function connectInstructor(url: string, instructor: Instructor, classId: string): Promise<TestSocket> {
-  return connect(url, { role: 'instructor', classId }, instructor.cookie);
+export function connectInstructor(url: string, instructor: Instructor, classId: string, options: { reconnects?: boolean } = {}): Promise<TestSocket> {
+  return connect(url, { role: 'instructor', classId }, instructor.cookie, options);
 }
 
 /** Emits an event and resolves with its acknowledgement. */

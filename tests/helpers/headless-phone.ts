@@ -30,8 +30,6 @@ export interface HeadlessPhone {
   readonly stats: PhoneStats;
   /** Taps Tension or Relief for the cue on screen (like the page: only once the class has a cue). */
   flag(kind: FlagKind): FlagSubmit | null;
-  /** Sends what is queued now, as the page does on every tap and on every (re)connect. */
-  flush(): Promise<void>;
   close(): void;
 }
 
@@ -108,7 +106,6 @@ export function headlessPhone(url: string, code: string, token = randomUUID()): 
       if (socket.connected) void outbox.flush();
       return flag;
     },
-    flush: () => outbox.flush(),
     close() {
       isClosed = true;
       socket.disconnect();

@@ -1,3 +1,4 @@
+import '../lib/zod-without-eval';
 import { mount } from 'svelte';
 import InstructorApp from './InstructorApp.svelte';
 import './instructor.css';

@@ -34,8 +34,10 @@ export class FeedbackForm {
   get phase() {
     return this.#phase;
   }
-  get problem() {
-    return this.#problem;
+  /** `incomplete` goes away by itself once both answers are chosen. */
+  get problem(): FeedbackProblem {
+    const isComplete = this.feeling !== null && this.rating !== null;
+    return this.#problem === 'incomplete' && isComplete ? null : this.#problem;
   }
 
   /**

@@ -1,0 +1,134 @@
+/**
+ * Reconnection (PRODUCT.md: "a reconnecting phone is back on the current cue within 1 s at p99"): phones
+ * running the page's own client (phones.ts) reach Attune through a TCP proxy that stands in for their network.
+ * Each cycle cuts the proxy (every connection drops, new ones are refused), changes the cue while the phones
+ * are away, restores the proxy, and times each phone from the restore until it holds the new cue's state.
+ *
+ * Two ways back, as on a real phone: "nudged", where the page calls `connect()` the moment the network or the
+ * screen comes back (its `online` and `visibilitychange` handlers; here every phone is nudged right after the
+ * restore), and "backoff", where nothing tells the page and it waits out its reconnection delay (250 ms doubling
+ * to 2 s, ±30 %) as when a Wi-Fi access point or the route drops without the phone noticing.
+ */
+import { connectInstructor, openClass, type Instructor } from '../tests/helpers/clients.js';
+import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
+import { epochNow } from './clock.js';
+import { tapsOn } from './instructor.js';
+import type { ipcClient } from './ipc.js';
+import { cpuSecondsOf, cpuSnapshot, otherCores } from './processes.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+/** Cut → restore → new cue on every phone, per scenario: 3 × 300 samples keep a p99 off a single phone. */
+const CYCLES = 3;
+const CONNECT_TIMEOUT_MS = 20_000;
+/** Far beyond any backoff delay (at most 2.6 s): a phone not back by then is counted as not back. */
+const BACK_TIMEOUT_MS = 10_000;
+/** Between cycles, as between real outages: presence updates of the last one settle. */
+const SETTLE_MS = 500;
+/** PRODUCT.md: back on the current cue within 1 s at p99. */
+export const BUDGET_MS = 1_000;
+
+export interface ReconnectScenario {
+  name: string;
+  /** How long the network is gone: the backoff delay a phone has reached depends on it. */
+  awayMs: number;
+  /** Whether every phone is told at once that the network is back (`connect()`, as the page's handlers do). */
+  isNudged: boolean;
+}
+
+export const RECONNECT_SCENARIOS: ReconnectScenario[] = [
+  { name: 'nudged (online / visibilitychange)', awayMs: 5_000, isNudged: true },
+  { name: 'backoff only, 5 s away', awayMs: 5_000, isNudged: false },
+  { name: 'backoff only, 1 s blip', awayMs: 1_000, isNudged: false },
+];
+
+export interface ReconnectResult {
+  scenario: ReconnectScenario;
+  phones: number;
+  cycles: number;
+  /** Restore → each phone's receipt of the new cue's state, over every cycle. */
+  latency: LatencySummary;
+  /** Restore → the last phone back, one sample per cycle. */
+  allBack: LatencySummary;
+  /** Samples within PRODUCT.md's 1 s. */
+  withinBudget: number;
+  /** Phones not back within 10 s, or back with another cue. */
+  missing: number;
+  wrongCue: number;
+  /** Phones that had not noticed the cut before the cue changed (the measurement assumes none). */
+  notCut: number;
+  /** Cores' worth of CPU that processes outside the bench used meanwhile. */
+  otherCores: number;
+  /**
+   * CPU per phone and cycle (its drop, and its way back) of Attune's process and of the participants' process,
+   * in ms: what queues the reconnections one behind the other on this machine.
+   */
+  cpuMsPerPhone: { server: number; phones: number };
+}
+
+interface Context {
+  url: string;
+  instructor: Instructor;
+  participants: ReturnType<typeof ipcClient>;
+  /** How far the participants' clock runs ahead of this process's. */
+  offsetMs: number;
+  /** The bench's processes, whose CPU time is not noise. */
+  pids: number[];
+  serverPid: number;
+  participantsPid: number;
+  phones: number;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One scenario, on a class of its own (a class's join limit would not fit every scenario's handshakes). */
+export async function measureReconnect(context: Context, scenario: ReconnectScenario): Promise<ReconnectResult> {
+  const { participants, offsetMs } = context;
+  const { class: opened } = await openClass(context.instructor);
+  const tablet = await connectInstructor(context.url, context.instructor, opened.classId);
+  const tap = tapsOn(tablet);
+  await tap('start');
+  const proxy = await startTcpProxy(context.url);
+  try {
+    const { ready } = await participants.ask('phonesConnect', { url: proxy.url, code: opened.code, count: context.phones, timeoutMs: CONNECT_TIMEOUT_MS });
+    if (ready !== context.phones) throw new Error(`only ${ready} of ${context.phones} phones connected`);
+    const latencies: number[] = [];
+    const allBack: number[] = [];
+    const lost = { missing: 0, wrongCue: 0, notCut: 0 };
+    const cpuBefore = cpuSnapshot(context.pids);
+    const ownPids = [context.serverPid, context.participantsPid];
+    const cpuSecondsBefore = ownPids.map(cpuSecondsOf);
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const cutAt = epochNow();
+      proxy.cut();
+      lost.notCut += (await participants.ask('phonesGone', { timeoutMs: BACK_TIMEOUT_MS })).stillConnected;
+      const state = await tap(cycle % 2 === 0 ? 'next' : 'previous');
+      await pause(Math.max(0, cutAt + scenario.awayMs - epochNow()));
+      const restoredAt = epochNow();
+      proxy.restore();
+      if (scenario.isNudged) await participants.ask('phonesNudge', {});
+      const back = await participants.ask('phonesBack', { revision: state.revision, cueIndex: state.cueIndex, timeoutMs: BACK_TIMEOUT_MS });
+      const cycleLatencies = back.receivedAt.map((at) => at - offsetMs - restoredAt);
+      latencies.push(...cycleLatencies);
+      if (cycleLatencies.length > 0) allBack.push(Math.max(...cycleLatencies));
+      lost.missing += context.phones - back.receivedAt.length;
+      lost.wrongCue += back.wrongCue;
+      await pause(SETTLE_MS);
+    }
+    const [server, phones] = ownPids.map((pid, i) => ((cpuSecondsOf(pid) - cpuSecondsBefore[i]!) * 1000) / (context.phones * CYCLES)) as [number, number];
+    return {
+      scenario,
+      phones: context.phones,
+      cycles: CYCLES,
+      latency: summarize(latencies),
+      allBack: summarize(allBack),
+      withinBudget: latencies.filter((latency) => latency <= BUDGET_MS).length,
+      ...lost,
+      otherCores: otherCores(cpuBefore, cpuSnapshot(context.pids)),
+      cpuMsPerPhone: { server, phones },
+    };
+  } finally {
+    await participants.ask('phonesClose', {});
+    await proxy.close();
+    tablet.disconnect();
+  }
+}
