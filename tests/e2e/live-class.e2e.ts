@@ -2,35 +2,11 @@
  * The live class in Chromium: three phones flagging with where and how strong, the tablet's heat map and
  * counts; a phone cut off the network and back; a safety alert; two classes side by side.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
+import { cue, joinPhone, openClassOnTablet } from './class-steps.js';
+import { expect, expectAccessible, screenshot, test } from './fixtures.js';
 
-/** Signs in (creating the account on the worker's fresh server if needed), opens a class, returns the tablet and code. */
-async function openClassOnTablet(browser: Browser, url: string, sequenceIndex = 0): Promise<{ desk: Page; code: string }> {
-  const { page: desk } = await newTablet(browser);
-  await desk.goto(`${url}/instructor`);
-  const create = desk.getByRole('button', { name: 'Create account' });
-  const signIn = desk.getByRole('button', { name: 'Sign in' });
-  await expect(create.or(signIn)).toBeVisible();
-  await desk.getByLabel('E-mail').fill('live@clinic.test');
-  await desk.getByLabel('Password').fill('correct horse battery');
-  await ((await create.isVisible()) ? create : signIn).click();
-  await desk.getByRole('button', { name: 'Open class' }).nth(sequenceIndex).click();
-  const joinCode = desk.getByRole('region', { name: 'Join code' });
-  await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
-  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
-}
-
-async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
-  const { page } = await newPhone(browser);
-  await page.goto(`${url}/join/${code}`);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page.getByText('Waiting for the class to start')).toBeVisible();
-  return page;
-}
-
-const cue = (page: Page) => page.getByRole('region', { name: 'Current cue' });
 
 test('three phones flag with where and how strong; the tablet shows counts and the heat map', async ({ browser, server }) => {
   const { desk, code } = await openClassOnTablet(browser, server.url);

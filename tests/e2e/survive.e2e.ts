@@ -4,10 +4,11 @@
  * meanwhile counted once; a phone that reconnects three times in a row (twice cut off, once reloaded) is the same
  * participant each time, on the current cue.
  */
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { freePort, removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
+import { cue, joinPhone, openClassOnTablet } from './class-steps.js';
+import { expect, expectAccessible, screenshot, test } from './fixtures.js';
 
 /** This file's own server (its account is this file's alone); the kill test starts another. */
 let server: SpawnedServer;
@@ -19,31 +20,6 @@ test.afterAll(async () => {
   if (server) removeDataDir(server);
 });
 
-/** Signs in (creating the account on a fresh server), opens a class from a starter sequence, returns its code. */
-async function openClassOnTablet(browser: Browser, url: string, sequenceIndex: number): Promise<{ desk: Page; code: string }> {
-  const { page: desk } = await newTablet(browser);
-  await desk.goto(`${url}/instructor`);
-  const create = desk.getByRole('button', { name: 'Create account' });
-  const signIn = desk.getByRole('button', { name: 'Sign in' });
-  await expect(create.or(signIn)).toBeVisible();
-  await desk.getByLabel('E-mail').fill('survive@clinic.test');
-  await desk.getByLabel('Password').fill('correct horse battery');
-  await ((await create.isVisible()) ? create : signIn).click();
-  await desk.getByRole('button', { name: 'Open class' }).nth(sequenceIndex).click();
-  const joinCode = desk.getByRole('region', { name: 'Join code' });
-  await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
-  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
-}
-
-async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
-  const { page } = await newPhone(browser);
-  await page.goto(`${url}/join/${code}`);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page.getByText('Waiting for the class to start')).toBeVisible();
-  return page;
-}
-
-const cue = (page: Page) => page.getByRole('region', { name: 'Current cue' });
 const live = (desk: Page) => desk.getByRole('region', { name: 'Live responses' });
 const joined = (desk: Page) => desk.getByText('Joined', { exact: true }).locator('..');
 

@@ -72,10 +72,17 @@ describe('the phone socket', () => {
     expect(await server.storage.countParticipants(opened.classId)).toBe(1);
   });
 
-  it('rejects an acknowledgement that does not come in time, and when not connected', async () => {
+  it('refuses to send while not connected, and fails a pending acknowledgement when the connection drops', async () => {
     const instructor = await signUp(server.url);
     const { class: opened } = await openClass(instructor);
     const { socket } = phone(opened.code);
     await expect(socket.emitWithAck('alert:raise', { alertId: randomUUID() }, 1000)).rejects.toThrow('not connected');
+    await waitFor(() => expect(socket.connected).toBe(true));
+    // An answer that can no longer come fails at once, not after its timeout: the outbox resends on reconnect.
+    const inFlight = socket.emitWithAck('alert:raise', { alertId: randomUUID() }, 60_000);
+    const started = Date.now();
+    socket.disconnect();
+    await expect(inFlight).rejects.toThrow('disconnected');
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -75,7 +75,8 @@ export class PhoneSocket {
   #isWanted = false;
   #attempt = 0;
   #nextAckId = 0;
-  #acks = new Map<number, (args: unknown[]) => void>();
+  /** Answers awaited, by ack id: settled by the server's ack, a timeout, or the connection dropping. */
+  #acks = new Map<number, { resolve: (args: unknown[]) => void; reject: (error: Error) => void }>();
   #listeners = new Map<string, Set<Listener>>();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,9 +137,15 @@ export class PhoneSocket {
         this.#acks.delete(id);
         reject(new Error('ack timeout'));
       }, timeoutMs);
-      this.#acks.set(id, (args) => {
-        clearTimeout(timer);
-        resolve(args[0] as Ack<unknown>);
+      this.#acks.set(id, {
+        resolve: (args) => {
+          clearTimeout(timer);
+          resolve(args[0] as Ack<unknown>);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.#ws.send(encodeEvent(String(event), payload, id));
     });
@@ -187,7 +194,7 @@ export class PhoneSocket {
         this.#emitLocal(packet.name, ...packet.args);
         return;
       case 'ack':
-        this.#acks.get(packet.id)?.(packet.args);
+        this.#acks.get(packet.id)?.resolve(packet.args);
         this.#acks.delete(packet.id);
         return;
       case 'disconnect':
@@ -208,12 +215,15 @@ export class PhoneSocket {
     ws.onmessage = ws.onclose = null;
     const wasConnected = this.#isConnected;
     this.#isConnected = false;
+    // An answer cannot come over a closed connection: fail at once, so the outbox resends on reconnect.
+    for (const pending of this.#acks.values()) pending.reject(new Error('disconnected'));
     this.#acks.clear();
     if (wasConnected) this.#emitLocal('disconnect');
     if (!this.#isWanted) return;
-    // Short delays first: a phone whose Wi-Fi blinked is back within a second.
+    // Short delays, capped low: a server cannot tell a phone it is back, so a phone whose Wi-Fi blinked (with
+    // no `online` event to nudge it) must find out by trying, and the budget is back within a second.
     const base = this.options.reconnectDelayMs ?? 250;
-    const delay = Math.min(this.options.reconnectDelayMaxMs ?? 2000, base * 2 ** this.#attempt++) * (0.7 + Math.random() * 0.6);
+    const delay = Math.min(this.options.reconnectDelayMaxMs ?? 800, base * 2 ** this.#attempt++) * (0.7 + Math.random() * 0.6);
     this.#retryTimer = setTimeout(() => this.connect(), delay);
   }
 }

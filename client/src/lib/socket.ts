@@ -12,7 +12,7 @@ export function connectSocket(auth: Handshake): AttuneSocket {
     auth,
     transports: ['websocket'],
     reconnectionDelay: 250,
-    reconnectionDelayMax: 2000,
+    reconnectionDelayMax: 1000,
     randomizationFactor: 0.3,
   });
 }

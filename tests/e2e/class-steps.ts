@@ -1,0 +1,34 @@
+/** Steps many e2e tests share: a signed-in tablet with an open class, a phone that has joined it. */
+import type { Browser, Page } from '@playwright/test';
+import { expect, newPhone, newTablet } from './fixtures.js';
+
+/**
+ * Signs in on a tablet (creating the account on a fresh server), opens a class from the starter sequence at
+ * `sequenceIndex`, and returns the tablet and the class's join code.
+ */
+export async function openClassOnTablet(browser: Browser, url: string, sequenceIndex = 0): Promise<{ desk: Page; code: string }> {
+  const { page: desk } = await newTablet(browser);
+  await desk.goto(`${url}/instructor`);
+  const create = desk.getByRole('button', { name: 'Create account' });
+  const signIn = desk.getByRole('button', { name: 'Sign in' });
+  await expect(create.or(signIn)).toBeVisible();
+  await desk.getByLabel('E-mail').fill('lead@clinic.test');
+  await desk.getByLabel('Password').fill('correct horse battery');
+  await ((await create.isVisible()) ? create : signIn).click();
+  await desk.getByRole('button', { name: 'Open class' }).nth(sequenceIndex).click();
+  const joinCode = desk.getByRole('region', { name: 'Join code' });
+  await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
+  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
+}
+
+/** A phone that opened the class's join address, pressed Join and waits in the lobby. */
+export async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
+  const { page } = await newPhone(browser);
+  await page.goto(`${url}/join/${code}`);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByText('Waiting for the class to start')).toBeVisible();
+  return page;
+}
+
+/** The phone's current cue, by its contract name. */
+export const cue = (page: Page) => page.getByRole('region', { name: 'Current cue' });
