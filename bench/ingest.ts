@@ -9,6 +9,7 @@ import { connectInstructor, last, type Instructor, type TestSocket } from '../te
 import { waitFor } from '../tests/helpers/wait-for.js';
 import { epochNow } from './clock.js';
 import type { FlagRound, ipcClient } from './ipc.js';
+import { cpuSecondsOf } from './processes.js';
 import { summarize, type LatencySummary } from './stats.js';
 import type { StoredFlags } from './stored-flags.js';
 
@@ -33,6 +34,8 @@ export interface IngestResult {
   /** Last flag sent → the first `tally:updated` with the exact total; NaN when it never came. */
   exactAfterMs: number;
   tallyUpdates: number;
+  /** CPU that Attune's processes spent per flag sent (the round and the resends, with their tallies), in ms. */
+  serverCpuMsPerFlag: number;
 }
 
 interface Context {
@@ -48,6 +51,8 @@ interface Context {
   group: string;
   count: number;
   offsetMs: number;
+  /** Attune's processes, for the CPU they spend on the flags. */
+  serverPids: number[];
 }
 
 export async function measureIngest(context: Context): Promise<IngestResult> {
@@ -55,6 +60,7 @@ export async function measureIngest(context: Context): Promise<IngestResult> {
   const tallies: { at: number; total: number }[] = [];
   context.tablet.on('tally:updated', (live) => tallies.push({ at: epochNow(), total: totalOf(live, cueIndex) }));
 
+  const cpuSecondsBefore = totalCpuSeconds(context.serverPids);
   const round = await participants.ask('flags', { group, cueIndex, spreadMs: SPREAD_MS });
   const exact = await waitFor(
     () => {
@@ -67,6 +73,7 @@ export async function measureIngest(context: Context): Promise<IngestResult> {
   const stored = await context.storedFlags(context.classId, cueIndex);
 
   const resent = await participants.ask('resend', { group, every: RESEND_EVERY, spreadMs: SPREAD_MS / RESEND_EVERY });
+  const serverCpuMs = (totalCpuSeconds(context.serverPids) - cpuSecondsBefore) * 1000;
   const storedAfter = await context.storedFlags(context.classId, cueIndex);
   const fresh = await connectInstructor(context.url, context.instructor, context.classId);
   const freshTally = await waitFor(() => {
@@ -88,7 +95,12 @@ export async function measureIngest(context: Context): Promise<IngestResult> {
     freshTally,
     exactAfterMs: exact ? exact.at - (round.lastSentAt - offsetMs) : NaN,
     tallyUpdates: tallies.length,
+    serverCpuMsPerFlag: serverCpuMs / (round.sent + resent.sent),
   };
+}
+
+function totalCpuSeconds(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
 }
 
 function totalOf(live: LiveTally, cueIndex: number): number {

@@ -1,8 +1,9 @@
 /**
  * Phones in the participants' process, for the reconnection figures: each runs the participant page's own
  * socket client (client/src/lib/phone-socket.ts, over the `ws` package) with the page's default reconnection
- * delays, so that what is timed is the code phones run, not socket.io-client's. Each phone remembers when it
- * received each revision of the class's state.
+ * delays, so that what is timed is the code phones run, not socket.io-client's (tests/helpers/headless-phone.ts
+ * shortens those delays for tests, so it is not used here). Each phone remembers when it received each revision
+ * of the class's state.
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';

@@ -6,8 +6,9 @@
  *
  * Two ways back, as on a real phone: "nudged", where the page calls `connect()` the moment the network or the
  * screen comes back (its `online` and `visibilitychange` handlers; here every phone is nudged right after the
- * restore), and "backoff", where nothing tells the page and it waits out its reconnection delay (250 ms doubling
- * to 2 s, ±30 %) as when a Wi-Fi access point or the route drops without the phone noticing.
+ * restore), and "backoff", where nothing tells the page and it waits out its own reconnection delay (the
+ * defaults of client/src/lib/phone-socket.ts), as when an access point or a route drops without the phone
+ * noticing. The cut closes the phones' connections, so they notice at once; a silent drop is not measured.
  */
 import { connectInstructor, openClass, type Instructor } from '../tests/helpers/clients.js';
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
@@ -20,7 +21,7 @@ import { summarize, type LatencySummary } from './stats.js';
 /** Cut → restore → new cue on every phone, per scenario: 3 × 300 samples keep a p99 off a single phone. */
 const CYCLES = 3;
 const CONNECT_TIMEOUT_MS = 20_000;
-/** Far beyond any backoff delay (at most 2.6 s): a phone not back by then is counted as not back. */
+/** Far beyond the page's longest reconnection delay: a phone not back by then is counted as not back. */
 const BACK_TIMEOUT_MS = 10_000;
 /** Between cycles, as between real outages: presence updates of the last one settle. */
 const SETTLE_MS = 500;

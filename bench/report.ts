@@ -145,7 +145,7 @@ export function budgetTable(results: BenchResults): Table {
         verdict(isReloadInTime),
       ],
       [
-        `reconnecting phone back on the current cue, p99 (${back?.scenario.name ?? 'not measured'})`,
+        `reconnecting phone back on the current cue, p99, ${back?.scenario.name ?? 'not measured'}`,
         back ? `${ms(back.latency.p99)} (${back.latency.count} reconnections)` : 'none',
         '< 1 s',
         verdict(isBackInTime),
@@ -218,12 +218,7 @@ export function scaleTable(results: BenchResults): Table {
   const each = (cell: (column: (typeof columns)[number]) => string) => columns.map(cell);
   const latency = (column: (typeof columns)[number]) => column.fanout?.latency ?? summarize([]);
   const two = fanoutOf(scale.fanout, 'Attune, 2 processes', n);
-  const memoryRow = (process: string) => scale.memory.find((entry) => entry.process === process)!;
-  const [single, first, second] = ['PostgreSQL, one process', "two processes: the instructor's", 'two processes: the other'].map(memoryRow) as [
-    ScaleResults['memory'][number],
-    ScaleResults['memory'][number],
-    ScaleResults['memory'][number],
-  ];
+  const { single, first, second } = scale.memory;
   return {
     headers: ['measure', 'one process, SQLite', 'one process, PostgreSQL', 'two processes, PostgreSQL + Redis', 'budget'],
     rows: [
@@ -243,18 +238,19 @@ export function scaleTable(results: BenchResults): Table {
         '≤ 1.5 (at 300)',
       ],
       ['  receipts lost', ...each((column) => String((column.fanout?.missing ?? NaN) + (column.fanout?.wrongCue ?? NaN))), '0'],
-      ['  verdict', ...each((column) => verdict(latency(column).p99 < 100 && column.fanout?.missing === 0 && column.fanout.wrongCue === 0)), ''],
+      ['  fan-out verdict', ...each((column) => verdict(latency(column).p99 < 100 && column.fanout?.missing === 0 && column.fanout.wrongCue === 0)), ''],
       ['1,000 flags in 1 s: acks', ...each((column) => acksText(column.ingest)), 'all ok'],
       ['  stored once', ...each((column) => storedText(column.ingest)), '1000, unchanged'],
       ['  counted once', ...each((column) => countedText(column.ingest)), '= 1000'],
       ["  instructor's counts exact after the last flag", ...each((column) => ms(column.ingest.exactAfterMs)), '< 150 ms'],
       [
-        '  verdict',
+        '  ingest verdict',
         ...each(({ ingest }) => verdict(areAcksOk(ingest) && isStoredOnce(ingest) && isCountedOnce(ingest) && ingest.exactAfterMs < 150)),
         '',
       ],
       ['  flag ack p50 / p95 / p99', ...each((column) => spread(column.ingest.ackLatency)), ''],
       ['  tally:updated events', ...each((column) => String(column.ingest.tallyUpdates)), ''],
+      ['  Attune CPU per flag (all its processes)', ...each((column) => ms(column.ingest.serverCpuMsPerFlag)), ''],
       [
         'RSS, idle → connected → after the ingest',
         `${memoryText(results.memory.attuneIdle)} → ${results.memory.attune.rssMb.toFixed(0)} → ${results.memory.attuneAfterIngest.rssMb.toFixed(0)} MB`,

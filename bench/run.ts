@@ -107,6 +107,7 @@ async function runClassOf(bench: Bench, count: number) {
       group: ATTUNE,
       count,
       offsetMs: bench.offsetMs,
+      serverPids: [bench.server.process.pid!],
     });
     const memory = { ...bench.idle, attune: connected.attune, attuneAfterIngest: memoryOf(bench.server.process.pid!), bare: connected.bare };
     full = { memory, ingest };

@@ -25,8 +25,18 @@ export interface ScaleResults {
   /** Other processes' CPU during the ingests, in cores (the fan-out rows carry their own). */
   ingestOtherCores: number;
   ingest: { server: ServerName; result: IngestResult }[];
-  /** Each Attune process: idle, with its share of the class after the fan-out, and after the ingest. */
-  memory: { process: string; participants: number; idle: Memory; connected: Memory; afterIngest: Memory }[];
+  /**
+   * Each Attune process: idle, with its share of the class after the fan-out, and after the ingest. `single` is
+   * the one process on PostgreSQL; `first` (the instructor's) and `second` the two sharing Redis.
+   */
+  memory: Record<'single' | 'first' | 'second', ProcessMemory>;
+}
+
+export interface ProcessMemory {
+  participants: number;
+  idle: Memory;
+  connected: Memory;
+  afterIngest: Memory;
 }
 
 interface Context {
@@ -115,6 +125,7 @@ export async function measureScale(context: Context): Promise<ScaleResults> {
       group: 'postgres',
       count,
       offsetMs: context.offsetMs,
+      serverPids: [single.process.pid!],
     });
     log('Attune, two processes: flag ingest');
     const ingestTwo = await measureIngest({
@@ -129,18 +140,15 @@ export async function measureScale(context: Context): Promise<ScaleResults> {
       group: 'two-processes',
       count,
       offsetMs: context.offsetMs,
+      serverPids: [first.process.pid!, second.process.pid!],
     });
     const afterIngest = [single, first, second].map((server) => memoryOf(server.process.pid!));
     const cpuAfterIngest = cpuSnapshot(pids);
     await participants.ask('disconnect', {});
     for (const { tablet } of [onOne, onTwo, bare]) tablet.disconnect();
 
-    const half = count / 2;
-    const shares = [
-      { process: 'PostgreSQL, one process', participants: count },
-      { process: "two processes: the instructor's", participants: Math.ceil(half) },
-      { process: 'two processes: the other', participants: Math.floor(half) },
-    ];
+    // By index in [single, first, second], as read above.
+    const memoryAt = (i: number, participants: number): ProcessMemory => ({ participants, idle: idle[i]!, connected: connected[i]!, afterIngest: afterIngest[i]! });
     return {
       fanout,
       servicesCores: servicesCores(cpuBefore, cpuAfterIngest),
@@ -149,7 +157,7 @@ export async function measureScale(context: Context): Promise<ScaleResults> {
         { server: 'Attune, PostgreSQL', result: ingestOne },
         { server: 'Attune, 2 processes', result: ingestTwo },
       ],
-      memory: shares.map((share, i) => ({ ...share, idle: idle[i]!, connected: connected[i]!, afterIngest: afterIngest[i]! })),
+      memory: { single: memoryAt(0, count), first: memoryAt(1, Math.ceil(count / 2)), second: memoryAt(2, Math.floor(count / 2)) },
     };
   } finally {
     await Promise.all(cleanups.map((cleanup) => cleanup()));

@@ -158,7 +158,6 @@ export function createClassService(deps: ClassServiceDeps) {
       return { isUndone };
     },
 
-    /** Stores an anonymous safety alert once and shows it on the tablet at once. */
     /** Stores a participant's feedback after the class, replacing their earlier answer; only while the window is open. */
     async submitFeedback(classId: string, participantId: string, feedback: FeedbackSubmit): Promise<Record<string, never>> {
       const record = await existingClass(classId);
@@ -167,6 +166,7 @@ export function createClassService(deps: ClassServiceDeps) {
       return {};
     },
 
+    /** Stores an anonymous safety alert once and shows it on the tablet at once. */
     async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean }> {
       const isNew = await storage.insertAlert({ alertId, classId, createdAt: now() });
       if (isNew) broadcaster.alertsChanged(classId);

@@ -3,6 +3,7 @@
  * and reconnection — the protocol parts it implements instead of shipping socket.io-client.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import type { PublicClassState } from '../../shared/schemas/class.js';
@@ -84,5 +85,32 @@ describe('the phone socket', () => {
     socket.disconnect();
     await expect(inFlight).rejects.toThrow('disconnected');
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('gives up an opening handshake that is never answered, and a nudge starts a fresh attempt at once', async () => {
+    // A server that accepts connections and never answers: a network that swallows packets.
+    const held: Socket[] = [];
+    const blackhole = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`;
+    const socket = new PhoneSocket(
+      { role: 'participant', code: 'ABCDEF', token: randomUUID() },
+      { url, WebSocket: NodeWebSocket as unknown as typeof WebSocket },
+    );
+    phones.push(socket);
+    try {
+      socket.connect();
+      await waitFor(() => expect(held).toHaveLength(1));
+      // The network "comes back": the pending attempt is dropped for a new one, without waiting.
+      socket.connect();
+      await waitFor(() => expect(held).toHaveLength(2), { timeoutMs: 500 });
+      // Left alone, a hanging attempt is given up after its timeout and tried again.
+      await waitFor(() => expect(held.length).toBeGreaterThanOrEqual(3), { timeoutMs: 6000 });
+      expect(socket.connected).toBe(false);
+    } finally {
+      socket.disconnect();
+      held.forEach((s) => s.destroy());
+      await new Promise((resolve) => blackhole.close(resolve));
+    }
   });
 });

@@ -6,6 +6,9 @@
  */
 import type { Ack, ClientToServerEvents, Handshake, ServerToClientEvents } from '../../../shared/protocol.js';
 
+/** How long an opening handshake may take before the attempt is given up and retried. */
+const OPEN_TIMEOUT_MS = 4000;
+
 /** Engine.IO packet types (the first character of every WebSocket frame). */
 const EIO = { open: '0', close: '1', ping: '2', pong: '3', message: '4' } as const;
 /** Socket.IO packet types (the character after an Engine.IO message's `4`), default namespace. */
@@ -100,11 +103,20 @@ export class PhoneSocket {
     return this;
   }
 
-  /** Opens the connection now (also cutting short any reconnection delay). */
+  /**
+   * Opens the connection now, cutting short any reconnection delay. An attempt still pending is dropped for a
+   * fresh one: it may have gone out while the network was down and never be answered.
+   */
   connect(): this {
     this.#isWanted = true;
     clearTimeout(this.#retryTimer);
-    if (this.#ws) return this;
+    if (this.#ws && this.#isConnected) return this;
+    if (this.#ws) {
+      const pending = this.#ws;
+      this.#onClose(pending);
+      pending.close();
+      clearTimeout(this.#retryTimer);
+    }
     const base = new URL(this.options.url ?? location.href);
     const url = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/socket.io/?EIO=4&transport=websocket`;
     const ws = new (this.options.WebSocket ?? WebSocket)(url);
@@ -113,6 +125,9 @@ export class PhoneSocket {
     // Every error is followed by a close, which reconnects; nothing more to do here.
     ws.onerror = () => {};
     this.#ws = ws;
+    // An attempt that hangs (a network that swallows packets) is given up, and the next one tried.
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = setTimeout(() => ws.close(), OPEN_TIMEOUT_MS);
     return this;
   }
 
