@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, Handshake, ServerToClientEvents } from '../../shared/protocol.js';
-import type { ClassDetails } from '../../shared/schemas/class.js';
+import { expect } from 'vitest';
+import type { ClassDetails, InstructorClassState } from '../../shared/schemas/class.js';
+import { waitFor } from './wait-for.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -94,4 +96,16 @@ export function emitAck<T>(socket: TestSocket, event: string, payload: unknown):
 
 export function closeAllSockets(): void {
   for (const socket of sockets.splice(0)) socket.disconnect();
+}
+
+/**
+ * Sends an instructor's command at the revision the tablet last saw, and waits until the tablet shows the
+ * resulting state; throws with the server's error code when it is refused.
+ */
+export async function sendCommand(tablet: TestSocket, type: string, extra: object = {}): Promise<InstructorClassState> {
+  const revision = last(tablet, 'class:instructor-state')!.revision;
+  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision, ...extra });
+  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
+  await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
+  return ack.data;
 }

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InstructorClassState } from '../../shared/schemas/class.js';
 import type { ClassHistoryPage, ClassSummary, SequenceTrend } from '../../shared/schemas/summary.js';
 import { hashPassword } from '../../server/services/passwords.js';
 import {
@@ -13,6 +12,7 @@ import {
   connectInstructor,
   connectParticipant,
   emitAck,
+  sendCommand,
   httpClient,
   last,
   openClass,
@@ -36,14 +36,6 @@ afterEach(async () => {
   await server.close();
 });
 
-async function send(tablet: TestSocket, type: string, extra: object = {}): Promise<InstructorClassState> {
-  const revision = last(tablet, 'class:instructor-state')!.revision;
-  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision, ...extra });
-  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
-  await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
-  return ack.data;
-}
-
 /** A started class with a tablet and `phones` participants (with their tokens, to reconnect as the same). */
 async function runningClass(phones: number, by: Instructor = instructor) {
   const { class: opened } = await openClass(by);
@@ -51,7 +43,7 @@ async function runningClass(phones: number, by: Instructor = instructor) {
   await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
   const tokens = Array.from({ length: phones }, () => randomUUID());
   const participants = await Promise.all(tokens.map((token) => connectParticipant(server.url, opened.code, token)));
-  await send(tablet, 'start');
+  await sendCommand(tablet, 'start');
   return { opened, tablet, participants, tokens };
 }
 
@@ -86,7 +78,7 @@ describe('feedback', () => {
     expect(last(a, 'class:state')?.feedbackClosesAt).toBeNull();
 
     const before = Date.now();
-    await send(tablet, 'end');
+    await sendCommand(tablet, 'end');
     await waitFor(() => expect(last(a, 'class:state')?.status).toBe('ended'));
     const closesAt = last(a, 'class:state')!.feedbackClosesAt!;
     // The default window: 30 minutes after the end.
@@ -107,7 +99,7 @@ describe('feedback', () => {
   it('refuses bad answers and the instructor, writing nothing', async () => {
     await start();
     const { opened, tablet, participants } = await runningClass(1);
-    await send(tablet, 'end');
+    await sendCommand(tablet, 'end');
     const [a] = participants as [TestSocket];
     for (const bad of [{ feeling: 'great', rating: 3 }, { feeling: 'same', rating: 9 }, { feeling: 'same', rating: 3, comment: 'x'.repeat(501) }, 'better']) {
       expect(await feedback(a, bad)).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
@@ -119,7 +111,7 @@ describe('feedback', () => {
   it('stays open for a phone that reconnects within the window, and closes after it', async () => {
     await start({ feedbackWindowMinutes: 0.02 }); // 1.2 s
     const { opened, tablet, participants, tokens } = await runningClass(1);
-    await send(tablet, 'end');
+    await sendCommand(tablet, 'end');
     participants[0]!.disconnect();
 
     const again = await connectParticipant(server.url, opened.code, tokens[0]);
@@ -144,9 +136,9 @@ async function classOfFour() {
   await flagOk(a, tap(0, 'tension', { region: 'neck', strength: 2 }));
   await flagOk(b, tap(0, 'relief', { region: 'shoulder-left' }));
   await flagOk(c, tap(0, 'tension'));
-  await send(tablet, 'next');
+  await sendCommand(tablet, 'next');
   await flagOk(d, tap(1, 'relief', { region: 'jaw', strength: 1 }));
-  await send(tablet, 'end');
+  await sendCommand(tablet, 'end');
   await feedback(a, { feeling: 'better', rating: 5, comment: 'Krk povolil, díky' });
   await feedback(b, { feeling: 'better', rating: 4, comment: '=HYPERLINK("http://evil","x")' });
   await feedback(c, { feeling: 'same', rating: 3 });

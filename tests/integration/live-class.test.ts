@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstructorClassState } from '../../shared/schemas/class.js';
 import type { LiveTally } from '../../shared/schemas/flag.js';
 import {
   closeAllSockets,
   connectInstructor,
   connectParticipant,
   emitAck,
+  sendCommand,
   last,
   openClass,
   signUp,
@@ -33,21 +33,13 @@ afterEach(async () => {
   await server.close();
 });
 
-async function send(socket: TestSocket, type: string, extra: object = {}): Promise<InstructorClassState> {
-  const revision = last(socket, 'class:instructor-state')!.revision;
-  const ack = await emitAck<InstructorClassState>(socket, 'class:command', { type, revision, ...extra });
-  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
-  await waitFor(() => expect(last(socket, 'class:instructor-state')?.revision).toBe(ack.data.revision));
-  return ack.data;
-}
-
 /** A running class with a tablet and `phones` participants. */
 async function runningClass(phones = 1) {
   const { class: opened } = await openClass(instructor);
   const tablet = await connectInstructor(server.url, instructor, opened.classId);
   await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
   const participants = await Promise.all(Array.from({ length: phones }, () => connectParticipant(server.url, opened.code)));
-  await send(tablet, 'start');
+  await sendCommand(tablet, 'start');
   return { opened, tablet, participants };
 }
 
@@ -57,7 +49,7 @@ describe('flags', () => {
   it('count once when deliveries repeat and arrive out of order', async () => {
     const { opened, tablet, participants } = await runningClass(2);
     const [a, b] = participants as [TestSocket, TestSocket];
-    await send(tablet, 'next');
+    await sendCommand(tablet, 'next');
     const early = flag(0, 'relief');
     const later = flag(1, 'tension');
     // The later tap arrives first, then the earlier one (queued offline), then both again.
@@ -113,11 +105,11 @@ describe('flags', () => {
 describe('the class’s course', () => {
   it('pause, resume and jump reach every phone', async () => {
     const { tablet, participants } = await runningClass(2);
-    await send(tablet, 'pause');
+    await sendCommand(tablet, 'pause');
     await waitFor(() => participants.forEach((p) => expect(last(p, 'class:state')?.status).toBe('paused')));
-    await send(tablet, 'jump', { cueIndex: 4 });
+    await sendCommand(tablet, 'jump', { cueIndex: 4 });
     await waitFor(() => participants.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ status: 'paused', cueIndex: 4 })));
-    await send(tablet, 'resume');
+    await sendCommand(tablet, 'resume');
     await waitFor(() => participants.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ status: 'running', cueIndex: 4 })));
   });
 
@@ -125,9 +117,9 @@ describe('the class’s course', () => {
     const { opened, tablet, participants } = await runningClass(1);
     const timed = opened.cues.findIndex((cue, i) => i + 1 < opened.cues.length && cue.durationSeconds !== undefined);
     expect(timed).toBeGreaterThanOrEqual(0);
-    await send(tablet, 'auto-advance', { isOn: true });
+    await sendCommand(tablet, 'auto-advance', { isOn: true });
     const before = Date.now();
-    await send(tablet, 'jump', { cueIndex: timed });
+    await sendCommand(tablet, 'jump', { cueIndex: timed });
     await waitFor(() => expect(last(participants[0]!, 'class:state')?.cueIndex).toBe(timed));
     const state = last(participants[0]!, 'class:state')!;
     const durationMs = opened.cues[timed]!.durationSeconds! * 1000;
@@ -168,9 +160,9 @@ describe('two classes at once', () => {
   it('keep their cues, counts and endings to themselves', async () => {
     const one = await runningClass(1);
     const two = await runningClass(1);
-    await send(one.tablet, 'next');
+    await sendCommand(one.tablet, 'next');
     await emitAck(two.participants[0]!, 'flag:submit', flag(0, 'relief'));
-    await send(two.tablet, 'end');
+    await sendCommand(two.tablet, 'end');
     await waitFor(() => expect(last(two.participants[0]!, 'class:state')?.status).toBe('ended'));
     await waitFor(() => expect(last(two.tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]));
     expect(last(one.participants[0]!, 'class:state')).toMatchObject({ status: 'running', cueIndex: 1 });
