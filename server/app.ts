@@ -18,9 +18,11 @@ import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
 import { summaryRoutes } from './http/summary-routes.js';
 import { createRateLimits, type RateLimitRules } from './rate-limits.js';
-import { createSocketServer } from './realtime/socket-server.js';
+import { createSocketBroadcaster } from './realtime/socket-broadcaster.js';
+import { attachSocketHandlers, createSocketIo } from './realtime/socket-server.js';
 import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
+import { createLiveView } from './services/live-view.js';
 import { createRetentionJob, DEFAULT_RETENTION_MS, type RetentionResult } from './services/retention.js';
 import { createSequenceService } from './services/sequence-service.js';
 import { createSummaryService } from './services/summary-service.js';
@@ -36,6 +38,8 @@ export interface AppDeps {
   starterSequences: SequenceInput[];
   /** Replaces some of the default rate limits (server/rate-limits.ts); tests use small ones. */
   rateLimits?: Partial<RateLimitRules>;
+  /** The one clock every service reads (epoch ms); `Date.now` unless a test fixes it. */
+  now?: () => number;
 }
 
 export interface App {
@@ -49,22 +53,27 @@ export interface App {
 
 export function createApp(deps: AppDeps): App {
   const { storage, logger, config } = deps;
+  const now = deps.now ?? Date.now;
   const app = express();
   const httpServer = createServer(app);
+  // One pass: transport → broadcaster → services → handlers.
+  const io = createSocketIo(httpServer, deps.redis);
+  const broadcaster = createSocketBroadcaster(io);
   const auth = createAuthService({ storage, starterSequences: deps.starterSequences });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits });
-  const sockets = createSocketServer(httpServer, { storage, auth, limits, logger, redis: deps.redis });
+  const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
   const feedbackWindowMs = config.FEEDBACK_WINDOW_MINUTES === undefined ? undefined : config.FEEDBACK_WINDOW_MINUTES * 60_000;
   const classes = createClassService({
     storage,
-    broadcaster: sockets.broadcaster,
+    live,
+    now,
     feedbackWindowMs,
     onTimerError: (err) => logger.error({ err }, 'class timer failed'),
   });
-  sockets.bind(classes);
-  const summaries = createSummaryService({ storage, classes });
+  const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now });
+  const summaries = createSummaryService({ storage, classes, now });
   const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
-  const retention = createRetentionJob({ storage, retentionMs, logger });
+  const retention = createRetentionJob({ storage, retentionMs, logger, now });
   retention.start();
 
   app.disable('x-powered-by');
@@ -98,9 +107,9 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', summaryRoutes(summaries, requireInstructor(auth)));
   app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
   app.use('/api', (_req, res) => {
-    res.status(404).json({ error: { code: 'input/invalid', message: 'No such API route.' } });
+    res.status(404).json({ error: { code: 'api/not_found', message: 'No such API route.' } });
   });
-  app.use(pageRoutes(config.CLIENT_DIR, storage));
+  app.use(pageRoutes(config.CLIENT_DIR, classes));
   app.use(errorHandler(logger));
 
   return {
@@ -110,8 +119,8 @@ export function createApp(deps: AppDeps): App {
     async close() {
       retention.stop();
       classes.stopTimers();
-      sockets.broadcaster.stop();
-      const closed = sockets.io.close(); // also stops the HTTP server accepting
+      live.stop();
+      const closed = io.close(); // also stops the HTTP server accepting
       // Keep-alive connections of browsers would hold the close open; every request has been answered by now.
       httpServer.closeAllConnections();
       await closed;

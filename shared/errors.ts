@@ -19,12 +19,20 @@ export const errorCodes = [
   'class/stale_revision',
   /** The command is not allowed in the class's current state (e.g. Next on the last cue). */
   'class/illegal_transition',
-  /** The flag names a cue the class has not got, or the class has not started. */
+  /** The flag names a cue the class has not shown yet or has not got, or the class has not started or has ended. */
   'flag/invalid_cue',
+  /** The flag was refused: this participant already sent the most flags a cue takes (20). */
+  'flag/limit_reached',
+  /** The class has as many participants as it takes; nobody new may join. */
+  'class/full',
+  /** This participant already has an alert the instructor has not seen yet. */
+  'alert/already_open',
   /** No such sequence (or not one of yours). */
   'sequence/not_found',
   /** Feedback is taken only after the class has ended, and only until its feedback window closes. */
   'feedback/closed',
+  /** No such API route. */
+  'api/not_found',
   /** Too many requests; try again shortly. */
   'rate/limited',
   /** Something failed on the server; it has been logged. */

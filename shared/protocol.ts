@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
-import { alertAcknowledgeSchema, alertRaiseSchema, type Alert } from './schemas/alert.js';
+import { alertAcknowledgeAllSchema, alertAcknowledgeSchema, alertRaiseSchema, type Alert, type AlertIds } from './schemas/alert.js';
 import { classCommandSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
 import { feedbackSubmitSchema } from './schemas/feedback.js';
 import { flagDetailSchema, flagSubmitSchema, flagUndoSchema, type LiveTally } from './schemas/flag.js';
@@ -42,6 +42,7 @@ export const clientEventSchemas = {
   'flag:undo': flagUndoSchema,
   'alert:raise': alertRaiseSchema,
   'alert:acknowledge': alertAcknowledgeSchema,
+  'alert:acknowledge-all': alertAcknowledgeAllSchema,
   'feedback:submit': feedbackSubmitSchema,
 } as const;
 
@@ -59,10 +60,16 @@ export interface ClientToServerEvents {
   'flag:detail': Handler<'flag:detail', { isUpdated: boolean }>;
   /** Participant only: takes back a flag of their own stored within the undo window. */
   'flag:undo': Handler<'flag:undo', { isUndone: boolean }>;
-  /** Participant only: "Need to stop", an anonymous safety alert to the instructor. */
-  'alert:raise': Handler<'alert:raise', { duplicate: boolean }>;
+  /**
+   * Participant only: "Need to stop", an anonymous safety alert to the instructor. One open alert per
+   * participant (another id while one is open: `alert/already_open`). A repeated id answers `duplicate: true`
+   * and whether the instructor has seen it, so a reconnecting phone learns it.
+   */
+  'alert:raise': Handler<'alert:raise', { duplicate: boolean; isSeen?: boolean }>;
   /** Instructor only: the alert has been seen. */
   'alert:acknowledge': Handler<'alert:acknowledge', { isAcknowledged: boolean }>;
+  /** Instructor only: every open alert has been seen ("Acknowledge all"); how many were marked. */
+  'alert:acknowledge-all': Handler<'alert:acknowledge-all', { count: number }>;
   /**
    * Participant only: the feedback form after the class ended, while its window is open (else
    * `feedback/closed`). One answer per participant: a second send replaces the first.
@@ -86,6 +93,12 @@ export interface ServerToClientEvents {
   'tally:updated': (tally: LiveTally) => void;
   /** To the instructor: participants connected and joined. */
   'presence:updated': (presence: Presence) => void;
-  /** To the instructor: the safety alerts not yet acknowledged, oldest first (an empty list clears them). */
+  /** To the instructor, on connect only: the safety alerts not yet acknowledged, oldest first (the whole list). */
   'alerts:updated': (alerts: Alert[]) => void;
+  /** To the instructor: alerts raised since the last message (one at once when quiet, batched under a flood). */
+  'alert:raised': (alerts: Alert[]) => void;
+  /** To the instructor: alerts acknowledged since the last message (by any tablet of the class). */
+  'alert:resolved': (resolved: AlertIds) => void;
+  /** To the class's participants: these alerts have been seen; each phone recognises its own random id. */
+  'alert:seen': (seen: AlertIds) => void;
 }

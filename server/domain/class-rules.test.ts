@@ -4,7 +4,6 @@ import {
   applyCommand,
   autoAdvanceAt,
   canFlag,
-  initialRunState,
   remainingMs,
   type Actor,
   type ClassContext,
@@ -15,13 +14,15 @@ const owner: Actor = { kind: 'instructor', instructorId: 'owner' };
 const NOW = 1_000_000;
 /** Three cues: the first without a countdown, then 30 s and 60 s. */
 const context: ClassContext = { ownerId: 'owner', cueDurationsMs: [null, 30_000, 60_000], now: NOW };
-const state = (partial: Partial<ClassRunState>): ClassRunState => ({ ...initialRunState(3), ...partial });
+/** A fresh class of three cues: in the lobby, no cue shown, revision 0 (what storage creates). */
+const LOBBY: ClassRunState = { status: 'lobby', cueIndex: -1, cueCount: 3, revision: 0, cueEndsAt: null, pausedRemainingMs: null, isAutoAdvance: false };
+const state = (partial: Partial<ClassRunState>): ClassRunState => ({ ...LOBBY, ...partial });
 const run = (s: ClassRunState, command: Omit<ClassCommand, 'revision'>, actor: Actor = owner, now = NOW) =>
   applyCommand(s, { ...command, revision: s.revision } as ClassCommand, actor, { ...context, now });
 
 describe('class rules', () => {
   it('starts in the lobby with no cue', () => {
-    expect(initialRunState(3)).toMatchObject({ status: 'lobby', cueIndex: -1, cueCount: 3, revision: 0, cueEndsAt: null });
+    expect(state({})).toMatchObject({ status: 'lobby', cueIndex: -1, cueCount: 3, revision: 0, cueEndsAt: null });
   });
 
   it('start moves the lobby to the first cue and bumps the revision', () => {
@@ -89,13 +90,17 @@ describe('class rules', () => {
     });
   });
 
-  it('accepts flags only after the start and for existing cues', () => {
-    expect(canFlag(state({}), 0)).toBe(false);
-    const running = state({ status: 'running', cueIndex: 1 });
+  it('accepts flags only while the class runs, and only for cues already shown', () => {
+    expect(canFlag({ ...state({}), maxCueIndexReached: -1 }, 0)).toBe(false);
+    // Back on cue 1 after cue 2 was shown: both earlier cues and cue 2 take flags, cue 3 not yet.
+    const running = { ...state({ status: 'running', cueIndex: 1 }), maxCueIndexReached: 2 };
     expect(canFlag(running, 0)).toBe(true);
     expect(canFlag(running, 2)).toBe(true);
+    expect(canFlag({ ...running, maxCueIndexReached: 1 }, 2)).toBe(false);
     expect(canFlag(running, 3)).toBe(false);
     expect(canFlag(running, -1)).toBe(false);
+    expect(canFlag({ ...running, status: 'paused' }, 1)).toBe(true);
+    expect(canFlag({ ...running, status: 'ended' }, 1)).toBe(false);
   });
 });
 

@@ -43,11 +43,6 @@ export interface TimerCommand {
 
 export type CommandResult = { ok: true; state: ClassRunState } | { ok: false; code: ErrorCode; message: string };
 
-/** A fresh class: in the lobby, no cue shown, revision 0. */
-export function initialRunState(cueCount: number): ClassRunState {
-  return { status: 'lobby', cueIndex: -1, cueCount, revision: 0, cueEndsAt: null, pausedRemainingMs: null, isAutoAdvance: false };
-}
-
 /** Applies one command by one actor; an illegal, stale or unauthorised one is refused and changes nothing. */
 export function applyCommand(state: ClassRunState, command: ClassCommand | TimerCommand, actor: Actor, context: ClassContext): CommandResult {
   const isTimer = command.type === 'timer';
@@ -63,9 +58,14 @@ export function applyCommand(state: ClassRunState, command: ClassCommand | Timer
   return { ok: true, state: { ...next, revision: state.revision + 1 } };
 }
 
-/** Whether a participant's flag for `cueIndex` can be stored: the class has started and has that cue. */
-export function canFlag(state: Pick<ClassRunState, 'status' | 'cueCount'>, cueIndex: number): boolean {
-  return state.status !== 'lobby' && cueIndex >= 0 && cueIndex < state.cueCount;
+/**
+ * Whether a participant's flag for `cueIndex` can be stored: the class is running or paused (not in the lobby,
+ * not ended) and the cue has been shown already (`maxCueIndexReached`, the highest cue shown so far), so
+ * nobody flags after the end or ahead of the class.
+ */
+export function canFlag(state: Pick<ClassRunState, 'status' | 'cueCount'> & { maxCueIndexReached: number }, cueIndex: number): boolean {
+  const isLive = state.status === 'running' || state.status === 'paused';
+  return isLive && cueIndex >= 0 && cueIndex <= state.maxCueIndexReached && cueIndex < state.cueCount;
 }
 
 /** Milliseconds left on the current cue's countdown at `now` (0 when run out), or null without one. */

@@ -14,3 +14,12 @@ export function undoableSince(now: number): number {
 
 /** The live view's trend covers this much of the recent past. */
 export const TREND_WINDOW_MS = 30_000;
+
+/**
+ * The most flags one participant may send on one cue (undone ones included, so undo cannot refill it). A real
+ * participant taps a handful; the cap keeps a scripted phone from filling storage or the tally.
+ */
+export const MAX_FLAGS_PER_PARTICIPANT_CUE = 20;
+
+/** The most participants one class takes (see docs/reliability.md): a large hall, far beyond a group lesson. */
+export const MAX_PARTICIPANTS_PER_CLASS = 300;

@@ -2,8 +2,7 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
 import { classOpenSchema, type ClassDetails, type ClassListItem } from '../../shared/schemas/class.js';
-import { instructorState, type ClassService } from '../services/class-service.js';
-import type { ClassRecord } from '../storage/storage.js';
+import type { ClassRecord, ClassService } from '../services/class-service.js';
 import { parseBody } from './http-errors.js';
 import { signedIn } from './require-instructor.js';
 
@@ -14,7 +13,7 @@ export function classRoutes(classes: ClassService, publicUrl: string | undefined
     const base = publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const joinUrl = new URL(`/join/${record.code}`, base).href;
     const qrSvg = await QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-    return { class: instructorState(record, Date.now()), joinUrl, qrSvg };
+    return { class: classes.stateOf(record), joinUrl, qrSvg };
   }
 
   router.get('/', async (_req, res) => {

@@ -7,12 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { Router, type Request } from 'express';
-import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { PublicClassState } from '../../shared/schemas/class.js';
-import { publicState } from '../services/class-service.js';
-import type { Storage } from '../storage/storage.js';
-import { cs as phoneCs } from '../../client/src/participant/messages.cs.js';
-import { en as phoneEn } from '../../client/src/participant/messages.en.js';
+import { joinPageStringsCs as phoneCs, joinPageStringsEn as phoneEn } from '../../shared/join-page-strings.js';
+import type { ClassService } from '../services/class-service.js';
 
 const INITIAL_STATE_MARK = '<!--attune-initial-state-->';
 const APP_MOUNT = '<div id="app"></div>';
@@ -22,7 +19,7 @@ export interface InitialState {
   class: PublicClassState | null;
 }
 
-export function pageRoutes(clientDir: string, storage: Storage): Router {
+export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinPageState'>): Router {
   const router = Router();
   const participantHtml = inlineStylesheets(readFileSync(join(clientDir, 'participant.html'), 'utf8'), clientDir);
   const instructorHtml = readFileSync(join(clientDir, 'instructor.html'), 'utf8');
@@ -35,14 +32,12 @@ export function pageRoutes(clientDir: string, storage: Storage): Router {
   router.get('/', (_req, res) => sendHtml(res, participantHtml));
 
   router.get('/join/:code', async (req, res) => {
-    const code = normalizeJoinCode(req.params.code);
-    const record = code ? await storage.findClassByCode(code) : null;
-    const state = record ? publicState(record, Date.now()) : null;
+    const state = await classes.joinPageState(req.params.code);
     const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;
     const html = participantHtml.replace(INITIAL_STATE_MARK, block).replace(APP_MOUNT, `<div id="app">${renderCue(state, req)}</div>`);
-    sendHtml(res.status(record ? 200 : 404), html);
+    sendHtml(res.status(state ? 200 : 404), html);
   });
 
   router.get(['/instructor', '/instructor/*rest'], (_req, res) => sendHtml(res, instructorHtml));

@@ -1,4 +1,3 @@
-/** Room names: everyone in a class, and the class's instructor(s). */
-export const classRoom = (classId: string) => `class:${classId}`;
+/** Room names: a class's instructor(s) and its participants. */
 export const instructorRoom = (classId: string) => `class:${classId}:instructor`;
 export const participantRoom = (classId: string) => `class:${classId}:participants`;

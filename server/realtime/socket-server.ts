@@ -15,29 +15,45 @@ import { clientEventSchemas, handshakeSchema, type ClientEvent } from '../../sha
 import { readSessionCookie } from '../http/session-cookie.js';
 import type { RateLimits } from '../rate-limits.js';
 import type { AuthService } from '../services/auth-service.js';
-import { instructorState, publicState, type ClassService } from '../services/class-service.js';
-import type { Storage } from '../storage/storage.js';
+import type { ClassService } from '../services/class-service.js';
+import type { LiveView } from '../services/live-view.js';
 import { formatIssues, handle } from './handle.js';
-import { classRoom, instructorRoom, participantRoom } from './rooms.js';
-import { createSocketBroadcaster, liveTally, presenceOf } from './socket-broadcaster.js';
+import { instructorRoom, participantRoom } from './rooms.js';
 import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
 
 /** Messages are small JSON; anything larger is refused by Socket.IO before it reaches a handler. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
 /**
- * `redis` shares the rooms with the other processes through the Redis streams adapter (it keeps connection state
- * recovery possible, unlike the pub/sub one): a broadcast or a presence count here reaches sockets there.
- * Without it the rooms are this process's own.
+ * The Socket.IO server on the HTTP server. `redis` shares the rooms with the other processes through the Redis
+ * streams adapter (it keeps connection state recovery possible, unlike the pub/sub one): a broadcast or a
+ * presence count here reaches sockets there. Without it the rooms are this process's own.
  */
-export function createSocketServer(httpServer: HttpServer, deps: { storage: Storage; auth: AuthService; limits: RateLimits; logger: Logger; redis?: Redis }) {
-  const io: AttuneServer = new Server(httpServer, {
+export function createSocketIo(httpServer: HttpServer, redis?: Redis): AttuneServer {
+  return new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
     transports: ['websocket', 'polling'],
-    adapter: deps.redis ? createAdapter(deps.redis) : undefined,
+    adapter: redis ? createAdapter(redis) : undefined,
   });
-  const broadcaster = createSocketBroadcaster(io, deps.storage, deps.logger);
+}
+
+export interface SocketHandlerDeps {
+  classes: ClassService;
+  live: LiveView;
+  auth: AuthService;
+  limits: RateLimits;
+  logger: Logger;
+  /** The one clock. */
+  now: () => number;
+}
+
+/**
+ * Handshake, connection setup and one handler per client event, each through handle(): validate, call a
+ * service, answer. Payloads come finished from the services.
+ */
+export function attachSocketHandlers(io: AttuneServer, deps: SocketHandlerDeps) {
+  const { classes, live } = deps;
   // A random key per Engine.IO connection for its rate limit (its own id is a session secret, kept private).
   const connectionKeys = new WeakMap<object, string>();
   const connectionKey = (socket: AttuneSocket) => {
@@ -55,9 +71,9 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     return work;
   };
 
-  function bind(classes: ClassService) {
+  {
     io.use((socket, next) => {
-      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket))).then(
+      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket), deps.now())).then(
         (data) => {
           socket.data = data;
           next();
@@ -73,7 +89,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     });
 
     io.on('connection', (socket) => {
-      const setup = track(onConnection(socket, classes));
+      const setup = track(onConnection(socket));
       // A message that arrives while the connection is set up (storage answers asynchronously, PostgreSQL over
       // the network) waits for its listeners instead of finding none and never being acknowledged.
       socket.use((_packet, next) => void setup.then(() => next(), () => undefined));
@@ -84,40 +100,34 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     });
   }
 
-  async function onConnection(socket: AttuneSocket, classes: ClassService) {
+  async function onConnection(socket: AttuneSocket) {
     const data = socket.data;
-    const record = await deps.storage.getClass(data.classId);
-    if (!record) throw new Error('class vanished after handshake');
-    socket.join(classRoom(data.classId));
-
     if (data.role === 'participant') {
       const { classId, participantId } = data;
+      // In the room first: a change stored meanwhile arrives after the snapshot or is in it (clients keep the newest revision).
       socket.join(participantRoom(classId));
-      socket.emit('class:state', publicState(record, Date.now()));
+      const state = await live.participantSnapshot(classId);
+      if (!state) throw new Error('class vanished after handshake');
+      socket.emit('class:state', state);
       on(socket, 'flag:submit', (flag) => classes.submitFlag(classId, participantId, flag));
       on(socket, 'flag:detail', (detail) => classes.detailFlag(classId, participantId, detail));
       on(socket, 'flag:undo', ({ flagId }) => classes.undoFlag(classId, participantId, flagId));
-      on(socket, 'alert:raise', ({ alertId }) => classes.raiseAlert(classId, alertId));
+      on(socket, 'alert:raise', ({ alertId }) => classes.raiseAlert(classId, participantId, alertId));
       on(socket, 'feedback:submit', (feedback) => classes.submitFeedback(classId, participantId, feedback));
-      socket.on('disconnect', () => broadcaster.presenceChanged(classId));
-      broadcaster.presenceChanged(classId);
+      socket.on('disconnect', () => live.presenceChanged(classId));
+      live.presenceChanged(classId);
     } else {
       const { classId, instructorId } = data;
       socket.join(instructorRoom(classId));
-      const now = Date.now();
-      socket.emit('class:instructor-state', instructorState(record, now));
-      const [tally, presence, alerts] = await Promise.all([
-        liveTally(deps.storage, classId, now),
-        presenceOf(io, deps.storage, classId),
-        deps.storage.openAlerts(classId),
-      ]);
-      if (tally) socket.emit('tally:updated', tally);
-      socket.emit('presence:updated', presence);
-      socket.emit('alerts:updated', alerts);
-      on(socket, 'class:command', async (command) =>
-        instructorState(await classes.command(classId, command, { kind: 'instructor', instructorId }), Date.now()),
-      );
+      const snapshot = await live.instructorSnapshot(classId);
+      if (!snapshot) throw new Error('class vanished after handshake');
+      socket.emit('class:instructor-state', snapshot.state);
+      if (snapshot.tally) socket.emit('tally:updated', snapshot.tally);
+      socket.emit('presence:updated', snapshot.presence);
+      socket.emit('alerts:updated', snapshot.alerts);
+      on(socket, 'class:command', (command) => classes.command(classId, command, { kind: 'instructor', instructorId }));
       on(socket, 'alert:acknowledge', ({ alertId }) => classes.acknowledgeAlert(classId, alertId));
+      on(socket, 'alert:acknowledge-all', () => classes.acknowledgeAllAlerts(classId));
     }
     // Participants may not send instructor events and vice versa: those get a clear refusal, as do unknown events.
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -156,7 +166,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     while (running.size > 0) await Promise.allSettled([...running]);
   }
 
-  return { io, broadcaster, bind, drain };
+  return { drain };
 }
 
 async function authenticate(
@@ -165,6 +175,7 @@ async function authenticate(
   auth: AuthService,
   limits: RateLimits,
   connectionKey: string,
+  now: number,
 ): Promise<SocketData> {
   // Per connection: Socket.IO takes any number of handshakes over one WebSocket, each a possible new participant.
   await limits.consume('joinPerConnection', connectionKey);
@@ -178,7 +189,7 @@ async function authenticate(
     const { record, participantId } = await classes.joinClass(code, handshake.token);
     return { role: 'participant', classId: record.id, participantId };
   }
-  const instructor = await auth.instructorForSession(readSessionCookie(socket.handshake.headers.cookie), Date.now());
+  const instructor = await auth.instructorForSession(readSessionCookie(socket.handshake.headers.cookie), now);
   if (!instructor) throw new AppError('auth/required', 'Sign in first.');
   const record = await classes.ownClass(handshake.classId, instructor.id);
   return { role: 'instructor', classId: record.id, instructorId: instructor.id };

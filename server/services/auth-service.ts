@@ -23,22 +23,22 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
   async function issueSession(instructorId: string, now: number): Promise<IssuedSession> {
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_TTL_MS;
-    await storage.createSession({ idHash: hashSecret(secret), instructorId, expiresAt });
+    await storage.sessions.create({ idHash: hashSecret(secret), instructorId, expiresAt });
     return { secret, expiresAt };
   }
 
   /** Whoever holds this session, also while their account still has a one-time password. */
   async function sessionHolder(secret: string | undefined, now: number): Promise<InstructorIdentity | null> {
     if (!secret) return null;
-    const instructorId = await storage.findSession(hashSecret(secret), now);
+    const instructorId = await storage.sessions.find(hashSecret(secret), now);
     if (!instructorId) return null;
-    const instructor = await storage.findInstructorById(instructorId);
+    const instructor = await storage.accounts.findById(instructorId);
     return instructor ? { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword } : null;
   }
 
   return {
     async hasAccounts(): Promise<boolean> {
-      return (await storage.countInstructors()) > 0;
+      return (await storage.accounts.count()) > 0;
     },
 
     /** Creates the first account (sign-up closes after it) with the starter library, and signs it in. */
@@ -49,20 +49,20 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
         passwordHash: await hashPassword(credentials.password),
         createdAt: now,
       };
-      const created = await storage.createInstructor(account, deps.starterSequences, { onlyIfFirst: true });
+      const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: true });
       if (!created) throw new AppError('auth/signup_closed', 'An account exists already: sign in instead.');
       return issueSession(created.id, now);
     },
 
     async signIn(credentials: Credentials, now: number): Promise<IssuedSession> {
-      const instructor = await storage.findInstructorByEmail(credentials.email);
+      const instructor = await storage.accounts.findByEmail(credentials.email);
       const isValid = instructor !== null && (await verifyPassword(credentials.password, instructor.passwordHash));
       if (!instructor || !isValid) throw new AppError('auth/invalid_credentials', 'E-mail or password is wrong.');
       return issueSession(instructor.id, now);
     },
 
     async signOut(secret: string): Promise<void> {
-      await storage.deleteSession(hashSecret(secret));
+      await storage.sessions.delete(hashSecret(secret));
     },
 
     sessionHolder,
@@ -84,7 +84,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
      */
     async addInstructor(credentials: Credentials, now: number): Promise<{ id: string; email: string }> {
       const account = { id: randomUUID(), email: credentials.email, passwordHash: await hashPassword(credentials.password), createdAt: now };
-      const created = await storage.createInstructor(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
+      const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
       if (!created) throw new AppError('input/invalid', 'This e-mail has an account already.', ['email: has an account already']);
       return { id: created.id, email: created.email };
     },
@@ -96,7 +96,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
     async changePassword(secret: string | undefined, change: PasswordChange, now: number): Promise<void> {
       const holder = await sessionHolder(secret, now);
       if (!secret || !holder) throw new AppError('auth/required', 'Sign in first.');
-      const instructor = await storage.findInstructorById(holder.id);
+      const instructor = await storage.accounts.findById(holder.id);
       if (!instructor) throw new AppError('auth/required', 'Sign in first.');
       if (!holder.mustChangePassword) {
         const isCurrent = await verifyPassword(change.currentPassword ?? '', instructor.passwordHash);
@@ -105,7 +105,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
       if (await verifyPassword(change.newPassword, instructor.passwordHash)) {
         throw new AppError('input/invalid', 'The new password must differ from the current one.', ['newPassword: must differ from the current password']);
       }
-      await storage.updatePassword(instructor.id, await hashPassword(change.newPassword), {
+      await storage.accounts.updatePassword(instructor.id, await hashPassword(change.newPassword), {
         mustChangePassword: false,
         keepSessionIdHash: hashSecret(secret),
       });

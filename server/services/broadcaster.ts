@@ -1,16 +1,20 @@
 /**
- * How services announce what they stored, without knowing the transport. The Socket.IO implementation is in
- * `realtime/socket-broadcaster.ts`; services call it only after the write has committed.
+ * How services reach clients without knowing the transport: an emit-only port that carries finished payloads
+ * to a class's participants or instructors. The Socket.IO implementation is `realtime/socket-broadcaster.ts`
+ * (rooms, and the Redis adapter across processes); services call it only after the write has committed.
  */
-import type { ClassRecord } from '../storage/storage.js';
+import type { ServerToClientEvents } from '../../shared/protocol.js';
+
+export type ServerEvent = keyof ServerToClientEvents;
 
 export interface Broadcaster {
-  /** The class's state changed: every phone and the tablet get the new state (and fresh counts for its cue). */
-  classChanged(record: ClassRecord): void;
-  /** A flag was stored, changed or undone: the tablet's counts are due (coalesced by the implementation). */
-  flagsChanged(classId: string): void;
-  /** Someone joined, connected or left: the tablet's presence figures are due (coalesced). */
-  presenceChanged(classId: string): void;
-  /** An alert was raised or acknowledged: the tablet's alert list, at once. */
-  alertsChanged(classId: string): void;
+  /** To every phone of the class, on every process. */
+  toParticipants<E extends ServerEvent>(classId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void;
+  /** To every tablet of the class, on every process. */
+  toInstructors<E extends ServerEvent>(classId: string, event: E, ...payload: Parameters<ServerToClientEvents[E]>): void;
+  /**
+   * Distinct participants with a live socket in the class, across processes: the one thing the transport knows
+   * that storage does not (who is connected right now). Read-only.
+   */
+  connectedParticipants(classId: string): Promise<number>;
 }

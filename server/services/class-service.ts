@@ -3,14 +3,16 @@ import { createHash, getRandomValues, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { makeJoinCode } from '../../shared/join-code.js';
 import type { ClassCommand, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
+import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { FeedbackSubmit } from '../../shared/schemas/feedback.js';
 import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
-import { undoableSince } from '../domain/flag-rules.js';
+import { MAX_FLAGS_PER_PARTICIPANT_CUE, MAX_PARTICIPANTS_PER_CLASS, undoableSince } from '../domain/flag-rules.js';
+import { instructorState, publicState } from '../domain/projections.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
-import type { Broadcaster } from './broadcaster.js';
 import { createClassTimers } from './class-timers.js';
+import type { LiveView } from './live-view.js';
 
 /** How often a process looks for running classes whose timers it should hold (see startTimers). */
 const TIMER_SWEEP_MS = 5_000;
@@ -20,8 +22,10 @@ const CODE_ATTEMPTS = 10;
 
 export interface ClassServiceDeps {
   storage: Storage;
-  broadcaster: Broadcaster;
-  now?: () => number;
+  /** Where every change is announced, after it is stored. */
+  live: LiveView;
+  /** The one clock (server/app.ts passes it to every service). */
+  now: () => number;
   /** How long after the end phones may send feedback. */
   feedbackWindowMs?: number;
   /** Where a timer that failed for another reason than a lost race (storage unreachable) is reported. */
@@ -29,8 +33,7 @@ export interface ClassServiceDeps {
 }
 
 export function createClassService(deps: ClassServiceDeps) {
-  const { storage, broadcaster } = deps;
-  const now = deps.now ?? Date.now;
+  const { storage, live, now } = deps;
   const feedbackWindowMs = deps.feedbackWindowMs ?? DEFAULT_FEEDBACK_WINDOW_MS;
   const onTimerError = deps.onTimerError ?? (() => {});
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -42,14 +45,14 @@ export function createClassService(deps: ClassServiceDeps) {
   });
 
   async function ownClass(classId: string, instructorId: string): Promise<ClassRecord> {
-    const record = await storage.getClass(classId);
+    const record = await storage.classes.get(classId);
     // Another instructor's class answers exactly like a missing one.
     if (!record || record.instructorId !== instructorId) throw new AppError('class/not_found', 'No such class.');
     return record;
   }
 
   async function existingClass(classId: string): Promise<ClassRecord> {
-    const record = await storage.getClass(classId);
+    const record = await storage.classes.get(classId);
     if (!record) throw new AppError('class/not_found', 'No such class.');
     return record;
   }
@@ -57,7 +60,7 @@ export function createClassService(deps: ClassServiceDeps) {
   async function freeJoinCode(): Promise<string> {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       const code = makeJoinCode((n) => getRandomValues(new Uint8Array(n)));
-      if (!(await storage.isCodeInUse(code))) return code;
+      if (!(await storage.classes.isCodeInUse(code))) return code;
     }
     throw new Error('No free join code found');
   }
@@ -70,20 +73,22 @@ export function createClassService(deps: ClassServiceDeps) {
     if (!result.ok) throw new AppError(result.code, result.message);
     // Ending fixes the feedback window, so every process and every reconnecting phone agrees on it.
     const ending = result.state.status === 'ended' ? { endedAt: at, feedbackClosesAt: feedbackClosesAt(at, feedbackWindowMs) } : {};
-    const isWritten = await storage.updateClassRun(record.id, record.revision, { ...result.state, ...ending }, at);
+    // The highest cue shown so far: flags for cues not yet shown are refused.
+    const maxCueIndexReached = Math.max(record.maxCueIndexReached, result.state.cueIndex);
+    const isWritten = await storage.classes.updateRun(record.id, record.revision, { ...result.state, ...ending, maxCueIndexReached }, at);
     if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
-    const updated = { ...record, ...result.state, ...ending };
+    const updated = { ...record, ...result.state, ...ending, maxCueIndexReached };
     timers.schedule(updated.id, result.state, at);
-    broadcaster.classChanged(updated);
+    live.classChanged(updated);
     return updated;
   }
 
   return {
     /** Opens a class from one of the instructor's sequences: a snapshot of its cues and a fresh join code. */
     async openClass(instructorId: string, sequenceId: string): Promise<ClassRecord> {
-      const sequence = await storage.getSequence(sequenceId, instructorId);
+      const sequence = await storage.sequences.get(sequenceId, instructorId);
       if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      return storage.createClass({
+      return storage.classes.create({
         id: randomUUID(),
         instructorId,
         sequenceId,
@@ -97,13 +102,25 @@ export function createClassService(deps: ClassServiceDeps) {
 
     ownClass,
 
-    async listClasses(instructorId: string): Promise<ClassRecord[]> {
-      return storage.listClasses(instructorId);
+    /** A class as the tablet sees it now. */
+    stateOf(record: ClassRecord): InstructorClassState {
+      return instructorState(record, now());
     },
 
-    /** Applies an instructor's command; a stale or illegal one is refused and changes nothing. */
-    async command(classId: string, command: ClassCommand, actor: Actor): Promise<ClassRecord> {
-      return runCommand(classId, command, actor);
+    async listClasses(instructorId: string): Promise<ClassRecord[]> {
+      return storage.classes.list(instructorId);
+    },
+
+    /** Applies an instructor's command and answers the new state; a stale or illegal one is refused and changes nothing. */
+    async command(classId: string, command: ClassCommand, actor: Actor): Promise<InstructorClassState> {
+      return instructorState(await runCommand(classId, command, actor), now());
+    },
+
+    /** What the join page renders for a typed or scanned code: the class's public state, or null. */
+    async joinPageState(rawCode: string): Promise<PublicClassState | null> {
+      const code = normalizeJoinCode(rawCode);
+      const record = code ? await storage.classes.findByCode(code) : null;
+      return record ? publicState(record, now()) : null;
     },
 
     /**
@@ -114,7 +131,7 @@ export function createClassService(deps: ClassServiceDeps) {
      */
     async startTimers(sweepMs = TIMER_SWEEP_MS): Promise<void> {
       const sweep = async () => {
-        for (const record of await storage.listActiveClasses()) timers.schedule(record.id, runState(record), now());
+        for (const record of await storage.classes.listActive()) timers.schedule(record.id, runState(record), now());
       };
       clearInterval(sweepTimer);
       sweepTimer = setInterval(() => sweep().catch(onTimerError), sweepMs);
@@ -128,33 +145,39 @@ export function createClassService(deps: ClassServiceDeps) {
 
     /** Finds the class behind a join code and makes the phone's token a participant of it. */
     async joinClass(code: string, token: string): Promise<{ record: ClassRecord; participantId: string }> {
-      const record = await storage.findClassByCode(code);
+      const record = await storage.classes.findByCode(code);
       if (!record) throw new AppError('class/not_found', 'No class has this code.');
-      const { id, isNew } = await storage.upsertParticipant(record.id, participantTokenHash(record.id, token), now());
-      if (isNew) broadcaster.presenceChanged(record.id);
-      return { record, participantId: id };
+      const joined = await storage.participants.upsert(record.id, participantTokenHash(record.id, token), now(), MAX_PARTICIPANTS_PER_CLASS);
+      if (!joined) throw new AppError('class/full', `This class already has ${MAX_PARTICIPANTS_PER_CLASS} participants.`);
+      if (joined.isNew) live.presenceChanged(record.id);
+      return { record, participantId: joined.id };
     },
 
     /** Stores a participant's flag once; a repeated delivery of the same flag id is acknowledged, not counted. */
     async submitFlag(classId: string, participantId: string, flag: FlagSubmit): Promise<{ duplicate: boolean }> {
       const record = await existingClass(classId);
-      if (!canFlag(runState(record), flag.cueIndex)) throw new AppError('flag/invalid_cue', 'This class has no such cue running.');
-      const isNew = await storage.insertFlag({ ...flag, classId, participantId, createdAt: now() });
-      if (isNew) broadcaster.flagsChanged(classId);
-      return { duplicate: !isNew };
+      if (!canFlag({ ...runState(record), maxCueIndexReached: record.maxCueIndexReached }, flag.cueIndex)) {
+        throw new AppError('flag/invalid_cue', 'This class is not running or has not shown this cue.');
+      }
+      const result = await storage.flags.insert({ ...flag, classId, participantId, createdAt: now() }, MAX_FLAGS_PER_PARTICIPANT_CUE);
+      if (result === 'capped') {
+        throw new AppError('flag/limit_reached', `At most ${MAX_FLAGS_PER_PARTICIPANT_CUE} flags per participant on one cue.`);
+      }
+      if (result === 'stored') live.flagsChanged(classId);
+      return { duplicate: result === 'duplicate' };
     },
 
     /** Adds where and how strong to the participant's own flag. */
     async detailFlag(classId: string, participantId: string, detail: FlagDetail): Promise<{ isUpdated: boolean }> {
-      const isUpdated = await storage.updateFlagDetail(detail.flagId, participantId, detail);
-      if (isUpdated) broadcaster.flagsChanged(classId);
+      const isUpdated = await storage.flags.updateDetail(detail.flagId, participantId, detail);
+      if (isUpdated) live.flagsChanged(classId);
       return { isUpdated };
     },
 
     /** Takes back the participant's own recent flag. */
     async undoFlag(classId: string, participantId: string, flagId: string): Promise<{ isUndone: boolean }> {
-      const isUndone = await storage.deleteFlag(flagId, participantId, undoableSince(now()));
-      if (isUndone) broadcaster.flagsChanged(classId);
+      const isUndone = await storage.flags.undo(flagId, participantId, undoableSince(now()));
+      if (isUndone) live.flagsChanged(classId);
       return { isUndone };
     },
 
@@ -162,26 +185,41 @@ export function createClassService(deps: ClassServiceDeps) {
     async submitFeedback(classId: string, participantId: string, feedback: FeedbackSubmit): Promise<Record<string, never>> {
       const record = await existingClass(classId);
       if (!isFeedbackOpen(record, now())) throw new AppError('feedback/closed', 'This class is not taking feedback.');
-      await storage.upsertFeedback(classId, participantId, { feeling: feedback.feeling, rating: feedback.rating, comment: feedback.comment || null });
+      await storage.feedback.upsert(classId, participantId, { feeling: feedback.feeling, rating: feedback.rating, comment: feedback.comment || null });
       return {};
     },
 
-    /** Stores an anonymous safety alert once and shows it on the tablet at once. */
-    async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean }> {
-      const isNew = await storage.insertAlert({ alertId, classId, createdAt: now() });
-      if (isNew) broadcaster.alertsChanged(classId);
-      return { duplicate: !isNew };
+    /**
+     * Stores an anonymous safety alert once and shows it on the tablet at once. One open alert per participant;
+     * a repeated id tells the phone whether the instructor has seen it.
+     */
+    async raiseAlert(classId: string, participantId: string, alertId: string): Promise<{ duplicate: boolean; isSeen?: boolean }> {
+      const createdAt = now();
+      const result = await storage.alerts.raise({ alertId, classId, participantId, createdAt });
+      if (result.status === 'already_open') throw new AppError('alert/already_open', 'Your alert is already with the instructor.');
+      if (result.status === 'duplicate') return { duplicate: true, isSeen: result.isSeen };
+      live.alertRaised(classId, { alertId, createdAt });
+      return { duplicate: false };
     },
 
     async acknowledgeAlert(classId: string, alertId: string): Promise<{ isAcknowledged: boolean }> {
-      const isAcknowledged = await storage.acknowledgeAlert(classId, alertId, now());
-      if (isAcknowledged) broadcaster.alertsChanged(classId);
+      const isAcknowledged = await storage.alerts.acknowledge(classId, alertId, now());
+      if (isAcknowledged) live.alertsResolved(classId, [alertId]);
       return { isAcknowledged };
+    },
+
+    /** Marks every open alert of the class seen ("Acknowledge all"); how many there were. */
+    async acknowledgeAllAlerts(classId: string): Promise<{ count: number }> {
+      const alertIds = await storage.alerts.acknowledgeAll(classId, now());
+      live.alertsResolved(classId, alertIds);
+      return { count: alertIds.length };
     },
   };
 }
 
 export type ClassService = ReturnType<typeof createClassService>;
+/** The stored class, as routes and handlers receive it from this service. */
+export type { ClassRecord };
 
 function runState(record: ClassRecord): ClassRunState {
   return {
@@ -205,28 +243,4 @@ function cueDurationsMs(record: ClassRecord): (number | null)[] {
  */
 export function participantTokenHash(classId: string, token: string): string {
   return createHash('sha256').update(`${classId}:${token}`).digest('base64url');
-}
-
-/** What a phone may see: no private notes, no counts. `serverNow` lets it show countdowns by the server's clock. */
-export function publicState(record: ClassRecord, serverNow: number): PublicClassState {
-  const cue = record.cues[record.cueIndex];
-  return {
-    code: record.code,
-    title: record.title,
-    language: record.language,
-    status: record.status,
-    cueIndex: record.cueIndex,
-    cueCount: record.cues.length,
-    cue: cue ? { text: cue.text, regions: cue.regions, durationSeconds: cue.durationSeconds } : null,
-    revision: record.revision,
-    cueEndsAt: record.cueEndsAt,
-    pausedRemainingMs: record.pausedRemainingMs,
-    isAutoAdvance: record.isAutoAdvance,
-    feedbackClosesAt: record.feedbackClosesAt,
-    serverNow,
-  };
-}
-
-export function instructorState(record: ClassRecord, serverNow: number): InstructorClassState {
-  return { ...publicState(record, serverNow), classId: record.id, cues: record.cues };
 }

@@ -25,9 +25,9 @@ export function createRetentionJob(deps: { storage: Storage; retentionMs: number
   /** Archives and deletes the raw flags stored before `at - retentionMs`. */
   async function runOnce(at: number = now()): Promise<RetentionResult> {
     const result: RetentionResult = { classes: 0, flags: 0 };
-    for (const classId of await storage.listClassesWithFlagsBefore(at - retentionMs)) {
+    for (const classId of await storage.archive.listClassesWithFlagsBefore(at - retentionMs)) {
       try {
-        result.flags += await storage.archiveFlags(classId, at);
+        result.flags += await storage.archive.archiveFlags(classId, at);
         result.classes += 1;
       } catch (err) {
         logger.warn({ err, classId }, 'archiving a class’s flags failed; the next run retries');

@@ -23,37 +23,37 @@ export function createSequenceService(deps: { storage: Storage }) {
   const { storage } = deps;
 
   async function own(id: string, instructorId: string): Promise<Sequence> {
-    const sequence = await storage.getSequence(id, instructorId);
+    const sequence = await storage.sequences.get(id, instructorId);
     if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
     return sequence;
   }
 
   return {
     list(instructorId: string): Promise<Sequence[]> {
-      return storage.listSequences(instructorId);
+      return storage.sequences.list(instructorId);
     },
 
     own,
 
     create(instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
-      return storage.createSequence(instructorId, input, now);
+      return storage.sequences.create(instructorId, input, now);
     },
 
     /** Replaces the sequence whole: title, language and the cues in their new order. */
     async update(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
-      const updated = await storage.updateSequence(id, instructorId, input, now);
+      const updated = await storage.sequences.update(id, instructorId, input, now);
       if (!updated) throw new AppError('sequence/not_found', 'No such sequence.');
       return updated;
     },
 
     /** Deletes the sequence; its past classes and their summaries stay. */
     async remove(id: string, instructorId: string): Promise<void> {
-      if (!(await storage.deleteSequence(id, instructorId))) throw new AppError('sequence/not_found', 'No such sequence.');
+      if (!(await storage.sequences.delete(id, instructorId))) throw new AppError('sequence/not_found', 'No such sequence.');
     },
 
     async duplicate(id: string, instructorId: string, now: number): Promise<Sequence> {
       const { title, language, cues } = await own(id, instructorId);
-      return storage.createSequence(instructorId, { title: copyTitle(title, language), language, cues }, now);
+      return storage.sequences.create(instructorId, { title: copyTitle(title, language), language, cues }, now);
     },
 
     async exportFile(id: string, instructorId: string): Promise<SequenceFile> {
@@ -64,7 +64,7 @@ export function createSequenceService(deps: { storage: Storage }) {
     /** Imports a sequence file's text as a new sequence; a file with any problem writes nothing. */
     async importFile(instructorId: string, text: string, now: number): Promise<Sequence> {
       const { format: _format, ...input } = parseSequenceFile(text);
-      return storage.createSequence(instructorId, input, now);
+      return storage.sequences.create(instructorId, input, now);
     },
   };
 }

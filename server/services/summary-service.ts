@@ -21,7 +21,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
   const now = deps.now ?? Date.now;
 
   async function threshold(instructorId: string): Promise<number> {
-    return (await storage.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
+    return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
   }
 
   return {
@@ -29,10 +29,10 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     async summary(classId: string, instructorId: string): Promise<ClassSummary> {
       const record = await classes.ownClass(classId, instructorId);
       const [participants, transitions, figures, feedback, k] = await Promise.all([
-        storage.countParticipants(classId),
-        storage.listTransitions(classId),
-        storage.flagFigures(classId),
-        storage.listFeedback(classId),
+        storage.participants.count(classId),
+        storage.classes.listTransitions(classId),
+        storage.flags.figures(classId),
+        storage.feedback.list(classId),
         threshold(instructorId),
       ]);
       return summarizeClass({ facts: record, participants, transitions, figures, feedback, threshold: k, now: now() });
@@ -41,7 +41,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     /** One page (1-based) of the instructor's classes that have started, newest first. */
     async history(instructorId: string, page: number): Promise<ClassHistoryPage> {
       const [{ items, total }, k] = await Promise.all([
-        storage.listClassHistory(instructorId, { limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE }),
+        storage.classes.listHistory(instructorId, { limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE }),
         threshold(instructorId),
       ]);
       return {
@@ -63,10 +63,10 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
 
     /** The trend of one of the instructor's sequences across its classes (also of a since deleted sequence). */
     async trend(sequenceId: string, instructorId: string): Promise<SequenceTrend> {
-      const overviews = await storage.listSequenceClasses(instructorId, sequenceId, TREND_MAX_CLASSES);
-      const sequence = overviews.length === 0 ? await storage.getSequence(sequenceId, instructorId) : null;
+      const overviews = await storage.classes.listOfSequence(instructorId, sequenceId, TREND_MAX_CLASSES);
+      const sequence = overviews.length === 0 ? await storage.sequences.get(sequenceId, instructorId) : null;
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      const [tallies, k] = await Promise.all([storage.tallyFlagsOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
+      const [tallies, k] = await Promise.all([storage.flags.tallyOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
@@ -92,7 +92,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     },
 
     async updateSettings(instructorId: string, settings: SummarySettings): Promise<SummarySettings> {
-      await storage.updateSummarySettings(instructorId, settings);
+      await storage.accounts.updateSummarySettings(instructorId, settings);
       return settings;
     },
   };

@@ -48,9 +48,14 @@ export interface Database {
     feedback_closes_at: number | null;
     /** Set once retention moved the class's flags into `cue_aggregates` and `flag_aggregates`. */
     flags_archived_at: number | null;
+    /** The highest cue index shown so far: flags for later cues are refused. */
+    max_cue_index: Generated<number>;
+    /** Participants joined, kept with the join so the cap is an O(1) check. */
+    participant_count: Generated<number>;
   };
   class_transitions: { class_id: string; revision: number; status: string; cue_index: number; at: number };
-  alerts: { id: string; class_id: string; created_at: number; acknowledged_at: number | null };
+  /** At most one open alert per participant (a partial UNIQUE index); null participant on alerts from before. */
+  alerts: { id: string; class_id: string; created_at: number; acknowledged_at: number | null; participant_id: string | null };
   participants: {
     id: string;
     class_id: string;
@@ -73,6 +78,14 @@ export interface Database {
   feedback: { class_id: string; participant_id: string; feeling: string; rating: number; comment: string | null };
   /** Per cue of an archived class: what `tallyFlags` counted before its raw flags were deleted. */
   cue_aggregates: { class_id: string; cue_index: number; tension: number; relief: number; participants: number };
+  /** The live tally per cue, written with every flag, detail and undo: a tally reads a few rows. */
+  cue_tallies: { class_id: string; cue_index: number; tension: number; relief: number; participants: number };
+  /** The live tally per cue and region (flags with a region only). */
+  region_tallies: { class_id: string; cue_index: number; region: string; tension: number; relief: number };
+  /** Per participant and cue: flags standing now (distinct participants) and flags ever sent (the cap). */
+  participant_cue_flags: { class_id: string; cue_index: number; participant_id: string; flags: number; sent: number };
+  /** Ids of undone flags: a re-delivery stays undone. */
+  flag_tombstones: { id: string; class_id: string };
   /** An archived class's flags counted by cue, kind, region and strength. */
   flag_aggregates: { class_id: string; cue_index: number; kind: string; region: string | null; strength: number | null; flags: number };
 }

@@ -168,6 +168,87 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('flags_by_time').on('flags').column('created_at').execute();
     },
   },
+  '005-live-aggregates': {
+    async up(db: Kysely<unknown>) {
+      // The live tally as rows written with each flag, its detail and its undo (same transaction), so a tally
+      // is a read of a few rows whatever the class's history. Per cue: counts and distinct participants.
+      await db.schema
+        .createTable('cue_tallies')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('tension', 'integer', (c) => c.notNull())
+        .addColumn('relief', 'integer', (c) => c.notNull())
+        .addColumn('participants', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cue_tallies_pk', ['class_id', 'cue_index'])
+        .execute();
+      // Per cue and region (flags with a region only): the heat map.
+      await db.schema
+        .createTable('region_tallies')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('tension', 'integer', (c) => c.notNull())
+        .addColumn('relief', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('region_tallies_pk', ['class_id', 'cue_index', 'region'])
+        .execute();
+      // Per participant and cue: their flags standing now (for the distinct participants) and every flag they
+      // ever sent there (the cap of flags per participant per cue, which undo does not refill).
+      await db.schema
+        .createTable('participant_cue_flags')
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .addColumn('cue_index', 'integer', (c) => c.notNull())
+        .addColumn('participant_id', 'text', (c) => c.notNull().references('participants.id').onDelete('cascade'))
+        .addColumn('flags', 'integer', (c) => c.notNull())
+        .addColumn('sent', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('participant_cue_flags_pk', ['class_id', 'cue_index', 'participant_id'])
+        .execute();
+      // An undone flag's id: a re-delivery of it stays undone (acknowledged as a duplicate, never stored again).
+      await db.schema
+        .createTable('flag_tombstones')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('class_id', 'text', (c) => c.notNull().references('classes.id').onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('flag_tombstones_by_class').on('flag_tombstones').column('class_id').execute();
+      // The highest cue shown so far (flags for later cues are refused) and the participants joined (the cap).
+      await db.schema.alterTable('classes').addColumn('max_cue_index', 'integer', (c) => c.notNull().defaultTo(-1)).execute();
+      await db.schema.alterTable('classes').addColumn('participant_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      // Alerts carry their participant (an anonymous per-class id) so each has at most one open alert.
+      await db.schema.alterTable('alerts').addColumn('participant_id', 'text').execute();
+      await db.schema
+        .createIndex('alerts_one_open_per_participant')
+        .on('alerts')
+        .columns(['class_id', 'participant_id'])
+        .unique()
+        .where(sql.ref('acknowledged_at'), 'is', null)
+        .execute();
+
+      // Backfill from what is stored: raw flags where they are kept, the archive's aggregates where not.
+      await sql`update classes set
+        max_cue_index = coalesce((select max(t.cue_index) from class_transitions t where t.class_id = classes.id), cue_index),
+        participant_count = (select count(*) from participants p where p.class_id = classes.id)`.execute(db);
+      await sql`insert into participant_cue_flags (class_id, cue_index, participant_id, flags, sent)
+        select class_id, cue_index, participant_id, count(*), count(*) from flags group by class_id, cue_index, participant_id`.execute(db);
+      await sql`insert into cue_tallies (class_id, cue_index, tension, relief, participants)
+        select class_id, cue_index,
+          sum(case when kind = 'tension' then 1 else 0 end), sum(case when kind = 'relief' then 1 else 0 end),
+          count(distinct participant_id)
+        from flags group by class_id, cue_index`.execute(db);
+      await sql`insert into cue_tallies (class_id, cue_index, tension, relief, participants)
+        select a.class_id, a.cue_index, a.tension, a.relief, a.participants from cue_aggregates a
+        where not exists (select 1 from cue_tallies t where t.class_id = a.class_id and t.cue_index = a.cue_index)`.execute(db);
+      await sql`insert into region_tallies (class_id, cue_index, region, tension, relief)
+        select class_id, cue_index, region,
+          sum(case when kind = 'tension' then 1 else 0 end), sum(case when kind = 'relief' then 1 else 0 end)
+        from flags where region is not null group by class_id, cue_index, region`.execute(db);
+      await sql`insert into region_tallies (class_id, cue_index, region, tension, relief)
+        select a.class_id, a.cue_index, a.region,
+          sum(case when a.kind = 'tension' then a.flags else 0 end), sum(case when a.kind = 'relief' then a.flags else 0 end)
+        from flag_aggregates a
+        where a.region is not null
+          and not exists (select 1 from region_tallies t where t.class_id = a.class_id and t.cue_index = a.cue_index and t.region = a.region)
+        group by a.class_id, a.cue_index, a.region`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,8 @@
 /**
- * The one storage seam. Services talk to this interface only; `open-storage.ts` picks the engine. Every
- * multi-row change is one transaction inside an implementation; class transitions are conditional on the
- * revision, so the row is the lock, also across processes.
+ * The one storage seam, grouped by noun (`storage.flags.insert(...)`). Services talk to this interface only;
+ * `open-storage.ts` picks the engine, and one file per noun implements each group over Kysely. Every multi-row
+ * change is one transaction inside an implementation; class transitions are conditional on the revision, so
+ * the row is the lock, also across processes.
  */
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { RegionId } from '../../shared/regions.js';
@@ -40,6 +41,8 @@ export interface ClassRecord {
   endedAt: number | null;
   /** Until when phones may send feedback; fixed when the class ends, null before. */
   feedbackClosesAt: number | null;
+  /** The highest cue index shown so far (-1 in the lobby): flags for later cues are refused. */
+  maxCueIndexReached: number;
 }
 
 /** The fields a transition changes. */
@@ -50,6 +53,8 @@ export interface ClassRunUpdate {
   cueEndsAt: number | null;
   pausedRemainingMs: number | null;
   isAutoAdvance: boolean;
+  /** The highest cue index shown so far, this transition included. */
+  maxCueIndexReached: number;
   /** Written only when given: the end transition fixes the feedback window (`endedAt` is set by storage). */
   feedbackClosesAt?: number | null;
 }
@@ -64,6 +69,12 @@ export interface NewClass {
   cues: Cue[];
   createdAt: number;
 }
+
+/** How storing a flag went: stored, already stored (or undone: its tombstone), or over the per-cue cap. */
+export type FlagInsertResult = 'stored' | 'duplicate' | 'capped';
+
+/** How raising an alert went; a repeated id tells whether the instructor has seen it. */
+export type AlertRaiseResult = { status: 'raised' } | { status: 'duplicate'; isSeen: boolean } | { status: 'already_open' };
 
 /** A flag as a participant sent it, with who (an anonymous participant id) and when. */
 export interface NewFlag extends FlagSubmit {
@@ -81,111 +92,155 @@ export interface ClassOverview {
   feedbackRatingSum: number;
 }
 
-export interface Storage {
-  /** Answers when storage can be read (the health check). */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
-  countInstructors(): Promise<number>;
+/** Instructor accounts and their settings. */
+export interface AccountStorage {
+  count(): Promise<number>;
   /**
    * Creates an instructor with their starter sequences in one transaction. Refuses (returns null) when the
    * e-mail is taken, and with `onlyIfFirst` when any instructor exists: first-run sign-up.
    * `mustChangePassword` marks an account made by another instructor with a one-time password.
    */
-  createInstructor(
+  create(
     account: { id: string; email: string; passwordHash: string; createdAt: number },
     starterSequences: SequenceInput[],
     options: { onlyIfFirst: boolean; mustChangePassword?: boolean },
   ): Promise<InstructorRecord | null>;
-  findInstructorByEmail(email: string): Promise<InstructorRecord | null>;
-  findInstructorById(id: string): Promise<InstructorRecord | null>;
+  findByEmail(email: string): Promise<InstructorRecord | null>;
+  findById(id: string): Promise<InstructorRecord | null>;
   /**
    * Replaces an instructor's password and signs out their other sessions (all but `keepSessionIdHash`), in one
    * transaction: whoever knew the old password is out.
    */
-  updatePassword(
-    instructorId: string,
-    passwordHash: string,
-    options: { mustChangePassword: boolean; keepSessionIdHash: string },
-  ): Promise<void>;
+  updatePassword(instructorId: string, passwordHash: string, options: { mustChangePassword: boolean; keepSessionIdHash: string }): Promise<void>;
+  /** The instructor's summary settings; null when there is no such instructor. */
+  getSummarySettings(instructorId: string): Promise<SummarySettings | null>;
+  updateSummarySettings(instructorId: string, settings: SummarySettings): Promise<void>;
+}
 
-  createSession(session: { idHash: string; instructorId: string; expiresAt: number }): Promise<void>;
+/** Signed-in sessions, kept by the hash of their secret. */
+export interface SessionStorage {
+  create(session: { idHash: string; instructorId: string; expiresAt: number }): Promise<void>;
   /** The instructor id of an unexpired session. */
-  findSession(idHash: string, now: number): Promise<string | null>;
-  deleteSession(idHash: string): Promise<void>;
+  find(idHash: string, now: number): Promise<string | null>;
+  delete(idHash: string): Promise<void>;
+}
 
-  listSequences(instructorId: string): Promise<Sequence[]>;
+/** Cue sequences, each owned by one instructor. */
+export interface SequenceStorage {
+  list(instructorId: string): Promise<Sequence[]>;
   /** A sequence of this instructor's, or null (also for another instructor's). */
-  getSequence(id: string, instructorId: string): Promise<Sequence | null>;
-  createSequence(instructorId: string, input: SequenceInput, now: number): Promise<Sequence>;
+  get(id: string, instructorId: string): Promise<Sequence | null>;
+  create(instructorId: string, input: SequenceInput, now: number): Promise<Sequence>;
   /** Replaces a sequence of this instructor's whole (title, language, the cues in order); null if not theirs. */
-  updateSequence(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence | null>;
+  update(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence | null>;
   /** Deletes a sequence of this instructor's; its classes keep their own snapshot. False if not theirs. */
-  deleteSequence(id: string, instructorId: string): Promise<boolean>;
+  delete(id: string, instructorId: string): Promise<boolean>;
+}
 
-  createClass(newClass: NewClass): Promise<ClassRecord>;
-  getClass(id: string): Promise<ClassRecord | null>;
+/** Classes: their run state, transition log and the lists of them. */
+export interface ClassStorage {
+  create(newClass: NewClass): Promise<ClassRecord>;
+  get(id: string): Promise<ClassRecord | null>;
   /** The class with this join code that has not ended, else the newest that has. */
-  findClassByCode(code: string): Promise<ClassRecord | null>;
+  findByCode(code: string): Promise<ClassRecord | null>;
   /** Whether a class that has not ended uses this code. */
   isCodeInUse(code: string): Promise<boolean>;
-  listClasses(instructorId: string): Promise<ClassRecord[]>;
+  list(instructorId: string): Promise<ClassRecord[]>;
   /**
    * Writes the transition, and appends it to the class's transition log, only if the class is still at
    * `expectedRevision`; false if it moved on (nothing written).
    */
-  updateClassRun(id: string, expectedRevision: number, update: ClassRunUpdate, now: number): Promise<boolean>;
+  updateRun(id: string, expectedRevision: number, update: ClassRunUpdate, now: number): Promise<boolean>;
   /** Classes running or paused: the timers to re-arm after a restart. */
-  listActiveClasses(): Promise<ClassRecord[]>;
-
-  /** Adds the participant with this token hash to the class, or finds them; returns their id. */
-  upsertParticipant(classId: string, tokenHash: string, now: number): Promise<{ id: string; isNew: boolean }>;
-  countParticipants(classId: string): Promise<number>;
-
-  /** Stores a flag once: false when a flag with its id already exists. */
-  insertFlag(flag: NewFlag): Promise<boolean>;
-  /** Sets a stored flag's region and strength; only its own participant may (false otherwise). */
-  updateFlagDetail(flagId: string, participantId: string, detail: { region?: RegionId; strength?: number }): Promise<boolean>;
-  /** Deletes the participant's own flag if it was stored at or after `storedSince`; false otherwise. */
-  deleteFlag(flagId: string, participantId: string, storedSince: number): Promise<boolean>;
-  /** Per cue of the class, tension and relief counts and how many participants they come from. */
-  tallyFlags(classId: string): Promise<CueTally[]>;
-  /** One cue's flags by region. */
-  tallyRegions(classId: string, cueIndex: number): Promise<RegionTally>;
-  /** The class's flags per second since `since` (epoch ms), oldest first, seconds without flags left out. */
-  flagsPerSecond(classId: string, since: number): Promise<FlagSecond[]>;
-
-  /** Stores an alert once: false when one with its id exists. */
-  insertAlert(alert: { alertId: string; classId: string; createdAt: number }): Promise<boolean>;
-  /** Marks an alert of this class acknowledged; false when there is no such open alert. */
-  acknowledgeAlert(classId: string, alertId: string, now: number): Promise<boolean>;
-  /** The class's alerts not yet acknowledged, oldest first. */
-  openAlerts(classId: string): Promise<Alert[]>;
-
-  // After class (issue 6): transitions log, feedback, summaries, history, trends, retention.
+  listActive(): Promise<ClassRecord[]>;
   /** The class's accepted transitions, oldest first: the summary's timeline. */
   listTransitions(classId: string): Promise<ClassTransition[]>;
-  /** Stores a participant's feedback to a class, replacing their earlier answer there. */
-  upsertFeedback(classId: string, participantId: string, answer: FeedbackAnswer): Promise<void>;
-  /** The class's feedback answers, in no meaningful order. */
-  listFeedback(classId: string): Promise<FeedbackAnswer[]>;
-  /** What the class's flags add up to: from the raw flags, or from the aggregates once retention archived them. */
-  flagFigures(classId: string): Promise<FlagFigures>;
-  /** Per class and cue, the tallies of these classes, raw or archived alike. */
-  tallyFlagsOfClasses(classIds: string[]): Promise<(CueTally & { classId: string })[]>;
   /** One page of the instructor's classes that have left the lobby, newest first, and how many there are. */
-  listClassHistory(instructorId: string, page: { limit: number; offset: number }): Promise<{ items: ClassOverview[]; total: number }>;
+  listHistory(instructorId: string, page: { limit: number; offset: number }): Promise<{ items: ClassOverview[]; total: number }>;
   /** The newest `limit` classes of the instructor's that ran this sequence and left the lobby, oldest first. */
-  listSequenceClasses(instructorId: string, sequenceId: string, limit: number): Promise<ClassOverview[]>;
-  /** The instructor's summary settings; null when there is no such instructor. */
-  getSummarySettings(instructorId: string): Promise<SummarySettings | null>;
-  updateSummarySettings(instructorId: string, settings: SummarySettings): Promise<void>;
+  listOfSequence(instructorId: string, sequenceId: string, limit: number): Promise<ClassOverview[]>;
+}
+
+/** The anonymous participants of classes. */
+export interface ParticipantStorage {
+  /**
+   * Adds the participant with this token hash to the class, or finds them; returns their id. Null when they
+   * are new and the class already has `maxParticipants` (nothing written). O(1): the count is kept on the class.
+   */
+  upsert(classId: string, tokenHash: string, now: number, maxParticipants: number): Promise<{ id: string; isNew: boolean } | null>;
+  count(classId: string): Promise<number>;
+}
+
+/** Flags and the live tallies written with them. */
+export interface FlagStorage {
+  /**
+   * Stores a flag once, and in the same transaction adds it to its cue's tally, its region's tally and its
+   * participant's count on that cue. `duplicate` when the id is stored or was undone; `capped` (nothing written)
+   * when the participant already sent `maxPerParticipantCue` flags on this cue.
+   */
+  insert(flag: NewFlag, maxPerParticipantCue: number): Promise<FlagInsertResult>;
+  /** Sets a stored flag's region and strength, moving it between region tallies; only its own participant may. */
+  updateDetail(flagId: string, participantId: string, detail: { region?: RegionId; strength?: number }): Promise<boolean>;
+  /**
+   * Undoes the participant's own flag if it was stored at or after `storedSince`: deletes it, takes it off the
+   * tallies and leaves a tombstone so a re-delivery stays undone. False otherwise.
+   */
+  undo(flagId: string, participantId: string, storedSince: number): Promise<boolean>;
+  /** Per cue of the class with flags, tension and relief counts and how many participants they come from: a few rows. */
+  tally(classId: string): Promise<CueTally[]>;
+  /** One cue's flags by region: a few rows. */
+  tallyRegions(classId: string, cueIndex: number): Promise<RegionTally>;
+  /** The class's flags per second since `since` (epoch ms), oldest first, seconds without flags left out. */
+  perSecond(classId: string, since: number): Promise<FlagSecond[]>;
+  /** What the class's flags add up to: from the raw flags, or from the aggregates once retention archived them. */
+  figures(classId: string): Promise<FlagFigures>;
+  /** Per class and cue, the tallies of these classes, raw or archived alike. */
+  tallyOfClasses(classIds: string[]): Promise<(CueTally & { classId: string })[]>;
+}
+
+/** Safety alerts ("Need to stop"). */
+export interface AlertStorage {
+  /** Stores an alert once; refuses a second open alert of the same participant. */
+  raise(alert: { alertId: string; classId: string; participantId: string; createdAt: number }): Promise<AlertRaiseResult>;
+  /** Marks an alert of this class acknowledged; false when there is no such open alert. */
+  acknowledge(classId: string, alertId: string, now: number): Promise<boolean>;
+  /** Marks every open alert of the class acknowledged; the ids it marked. */
+  acknowledgeAll(classId: string, now: number): Promise<string[]>;
+  /** The class's alerts not yet acknowledged, oldest first. */
+  listOpen(classId: string): Promise<Alert[]>;
+}
+
+/** The post-class feedback. */
+export interface FeedbackStorage {
+  /** Stores a participant's feedback to a class, replacing their earlier answer there. */
+  upsert(classId: string, participantId: string, answer: FeedbackAnswer): Promise<void>;
+  /** The class's feedback answers, in no meaningful order. */
+  list(classId: string): Promise<FeedbackAnswer[]>;
+}
+
+/** Retention: raw flags become aggregates. */
+export interface ArchiveStorage {
   /** Classes that have raw flags stored before `before` (epoch ms): what retention has to archive. */
   listClassesWithFlagsBefore(before: number): Promise<string[]>;
   /**
    * Retention for one class, in one transaction: the first time, writes what its raw flags add up to into the
-   * aggregates (so `flagFigures` answers the same afterwards) and marks it archived; then deletes its raw flags.
-   * Returns how many flags were deleted.
+   * aggregates (so `flags.figures` answers the same afterwards) and marks it archived; then deletes its raw
+   * flags and what is kept per participant (counts per cue, tombstones). Returns how many flags were deleted.
    */
   archiveFlags(classId: string, now: number): Promise<number>;
+}
+
+export interface Storage {
+  /** Answers when storage can be read (the health check). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  accounts: AccountStorage;
+  sessions: SessionStorage;
+  sequences: SequenceStorage;
+  classes: ClassStorage;
+  participants: ParticipantStorage;
+  flags: FlagStorage;
+  alerts: AlertStorage;
+  feedback: FeedbackStorage;
+  archive: ArchiveStorage;
 }

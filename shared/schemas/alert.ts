@@ -16,3 +16,12 @@ export interface Alert {
   alertId: string;
   createdAt: number;
 }
+
+/** Instructor: every open alert of the class has been seen at once (the tablet's "Acknowledge all"). */
+export const alertAcknowledgeAllSchema = z.object({});
+export type AlertAcknowledgeAll = z.infer<typeof alertAcknowledgeAllSchema>;
+
+/** Alerts acknowledged: the tablet drops them, and each phone recognises its own (the ids are random). */
+export interface AlertIds {
+  alertIds: string[];
+}

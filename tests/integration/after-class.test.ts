@@ -62,7 +62,7 @@ async function feedback(socket: TestSocket, payload: unknown) {
 async function otherInstructor(): Promise<Instructor> {
   const email = `other-${randomUUID()}@clinic.test`;
   const created = { id: randomUUID(), email, passwordHash: await hashPassword('another secret word'), createdAt: Date.now() };
-  await server.storage.createInstructor(created, [], { onlyIfFirst: false });
+  await server.storage.accounts.create(created, [], { onlyIfFirst: false });
   const other = httpClient(server.url);
   await other.json('POST', '/api/auth/signin', { email, password: 'another secret word' });
   return other;
@@ -89,7 +89,7 @@ describe('feedback', () => {
     expect(await feedback(a, { feeling: 'better', rating: 4, comment: '  Ramena povolila  ' })).toEqual({ ok: true, data: {} });
     expect(await feedback(b, { feeling: 'worse', rating: 1, comment: '   ' })).toEqual({ ok: true, data: {} });
 
-    const answers = await server.storage.listFeedback(opened.classId);
+    const answers = await server.storage.feedback.list(opened.classId);
     expect(answers.sort((x, y) => x.rating - y.rating)).toEqual([
       { feeling: 'worse', rating: 1, comment: null },
       { feeling: 'better', rating: 4, comment: 'Ramena povolila' },
@@ -105,7 +105,7 @@ describe('feedback', () => {
       expect(await feedback(a, bad)).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
     }
     expect(await emitAck(tablet, 'feedback:submit', { feeling: 'same', rating: 3 })).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
-    expect(await server.storage.listFeedback(opened.classId)).toEqual([]);
+    expect(await server.storage.feedback.list(opened.classId)).toEqual([]);
   });
 
   it('stays open for a phone that reconnects within the window, and closes after it', async () => {
@@ -124,7 +124,7 @@ describe('feedback', () => {
     // Same process, same clock: wait until the server's deadline has passed, then try once.
     await waitFor(() => expect(Date.now()).toBeGreaterThan(feedbackClosesAt!), { timeoutMs: 5_000, intervalMs: 50 });
     expect(await feedback(again, { feeling: 'worse', rating: 1 })).toMatchObject({ ok: false, error: { code: 'feedback/closed' } });
-    expect(await server.storage.listFeedback(opened.classId)).toEqual([{ feeling: 'better', rating: 5, comment: null }]);
+    expect(await server.storage.feedback.list(opened.classId)).toEqual([{ feeling: 'better', rating: 5, comment: null }]);
   });
 });
 
@@ -219,7 +219,7 @@ describe('the summary', () => {
     await start();
     const { opened } = await classOfFour();
     const other = await otherInstructor();
-    const sequenceId = (await server.storage.getClass(opened.classId))!.sequenceId!;
+    const sequenceId = (await server.storage.classes.get(opened.classId))!.sequenceId!;
     for (const path of [
       `/api/classes/${opened.classId}/summary`,
       `/api/classes/${opened.classId}/summary.csv`,
@@ -273,7 +273,7 @@ describe('retention', () => {
   it('deletes raw flags past the retention time and keeps the summary, exports and trend identical', async () => {
     await start();
     const { opened } = await classOfFour();
-    const sequenceId = (await server.storage.getClass(opened.classId))!.sequenceId!;
+    const sequenceId = (await server.storage.classes.get(opened.classId))!.sequenceId!;
     const read = async () => ({
       summary: await instructor.json<ClassSummary>('GET', `/api/classes/${opened.classId}/summary`),
       csv: await (await instructor.request('GET', `/api/classes/${opened.classId}/summary.csv`)).text(),
@@ -283,10 +283,10 @@ describe('retention', () => {
 
     // A day on nothing is old enough; 91 days on the flags go.
     expect(await server.runRetention(Date.now() + 24 * 60 * 60_000)).toEqual({ classes: 0, flags: 0 });
-    expect(await server.storage.tallyFlags(opened.classId)).not.toEqual([]);
+    expect(await server.storage.flags.tally(opened.classId)).not.toEqual([]);
     expect(await server.runRetention(Date.now() + 91 * 24 * 60 * 60_000)).toEqual({ classes: 1, flags: 5 });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([]);
-    expect(await server.storage.listClassesWithFlagsBefore(Date.now() + 365 * 24 * 60 * 60_000)).toEqual([]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([]);
+    expect(await server.storage.archive.listClassesWithFlagsBefore(Date.now() + 365 * 24 * 60 * 60_000)).toEqual([]);
 
     expect(await read()).toEqual(before);
   });

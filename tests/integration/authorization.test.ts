@@ -32,6 +32,7 @@ import { waitFor } from '../helpers/wait-for.js';
 const senderOf: Record<ClientEvent, 'participant' | 'instructor'> = {
   'class:command': 'instructor',
   'alert:acknowledge': 'instructor',
+  'alert:acknowledge-all': 'instructor',
   'flag:submit': 'participant',
   'flag:detail': 'participant',
   'flag:undo': 'participant',
@@ -115,6 +116,7 @@ async function changesNothing(act: () => Promise<void>): Promise<void> {
 const validPayload = (): { [E in ClientEvent]: Parameters<ClientToServerEvents[E]>[0] } => ({
   'class:command': { type: 'next', revision: last(ownerTablet, 'class:instructor-state')?.revision ?? 1 },
   'alert:acknowledge': { alertId: ownerAlertId },
+  'alert:acknowledge-all': {},
   'flag:submit': { flagId: randomUUID(), cueIndex: 0, kind: 'relief' },
   'flag:detail': { flagId: ownerFlagId, region: 'jaw', strength: 3 },
   'flag:undo': { flagId: ownerFlagId },
@@ -143,7 +145,7 @@ describe('socket events', () => {
     const revision = last(intruderTablet, 'class:instructor-state')!.revision;
     const paused = await emitAck(intruderTablet, 'class:command', { type: 'pause', revision, classId: ownerClass.class.classId });
     expect(paused).toMatchObject({ ok: true, data: { classId: intruderClass.class.classId, status: 'paused' } });
-    expect(await server.storage.getClass(ownerClass.class.classId)).toMatchObject({ status: 'running' });
+    expect(await server.storage.classes.get(ownerClass.class.classId)).toMatchObject({ status: 'running' });
     expect(await emitAck(intruderTablet, 'class:command', { type: 'resume', revision: revision + 1 })).toMatchObject({ ok: true });
   });
 
@@ -267,6 +269,6 @@ describe('HTTP routes', () => {
     expect((await owner.json<ClassDetails>('GET', `/api/classes/${ownerClass.class.classId}`)).class).toMatchObject({
       status: 'running',
     } satisfies Partial<InstructorClassState>);
-    expect(await server.storage.openAlerts(ownerClass.class.classId)).toEqual([expect.objectContaining({ alertId: ownerAlertId })]);
+    expect(await server.storage.alerts.listOpen(ownerClass.class.classId)).toEqual([expect.objectContaining({ alertId: ownerAlertId })]);
   });
 });

@@ -89,7 +89,7 @@ describe('a class over real sockets', () => {
     await emitAck(again, 'flag:submit', flag(0, 'relief'));
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 1, joined: 1 }));
     await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 1 }]));
-    expect(await server.storage.countParticipants(opened.classId)).toBe(1);
+    expect(await server.storage.participants.count(opened.classId)).toBe(1);
   });
 
   it('counts a repeated delivery of one flag once', async () => {
@@ -100,7 +100,7 @@ describe('a class over real sockets', () => {
     const once = flag(0, 'tension');
     expect(await emitAck(phone, 'flag:submit', once)).toEqual({ ok: true, data: { duplicate: false } });
     expect(await emitAck(phone, 'flag:submit', once)).toEqual({ ok: true, data: { duplicate: true } });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
   });
 
   it('keeps a flag for the previous cue with that cue', async () => {
@@ -110,7 +110,7 @@ describe('a class over real sockets', () => {
     await send(tablet, state.revision, 'next');
     const phone = await connectParticipant(server.url, opened.code);
     expect((await emitAck(phone, 'flag:submit', flag(0, 'relief'))).ok).toBe(true);
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]);
   });
 });
 
@@ -127,8 +127,8 @@ describe('refusals change nothing', () => {
     }
     expect(await emitAck(tablet, 'class:command', { type: 'teleport', revision: 1 })).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
     expect(await emitAck(phone, 'no:such-event', {})).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([]);
-    expect((await server.storage.getClass(opened.classId))?.revision).toBe(1);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([]);
+    expect((await server.storage.classes.get(opened.classId))?.revision).toBe(1);
   });
 
   it('refuses a flag for a cue the class has not got, or before the start', async () => {
@@ -141,7 +141,7 @@ describe('refusals change nothing', () => {
       ok: false,
       error: { code: 'flag/invalid_cue' },
     });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([]);
   });
 
   it('a participant cannot act as the instructor', async () => {
@@ -149,7 +149,7 @@ describe('refusals change nothing', () => {
     const phone = await connectParticipant(server.url, opened.code);
     const ack = await emitAck(phone, 'class:command', { type: 'start', revision: 0 });
     expect(ack).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
-    expect((await server.storage.getClass(opened.classId))?.status).toBe('lobby');
+    expect((await server.storage.classes.get(opened.classId))?.status).toBe('lobby');
   });
 
   it('refuses a stale revision and an illegal transition', async () => {
@@ -164,7 +164,7 @@ describe('refusals change nothing', () => {
       ok: false,
       error: { code: 'class/illegal_transition' },
     });
-    expect(await server.storage.getClass(opened.classId)).toMatchObject({ cueIndex: 0, revision: 1 });
+    expect(await server.storage.classes.get(opened.classId)).toMatchObject({ cueIndex: 0, revision: 1 });
   });
 
   it('refuses handshakes without a class, a session, or another instructor’s class', async () => {
@@ -179,13 +179,13 @@ describe('refusals change nothing', () => {
   it('an instructor cannot see or control another instructor’s class', async () => {
     const { class: opened } = await openClass(instructor);
     // Sign-up is closed after the first account, so the second one is made in storage, signed in by its session.
-    const other = await server.storage.createInstructor(
+    const other = await server.storage.accounts.create(
       { id: randomUUID(), email: 'other@clinic.test', passwordHash: 'x', createdAt: Date.now() },
       [],
       { onlyIfFirst: false },
     );
     const secret = 'other-session-secret';
-    await server.storage.createSession({ idHash: hashSecret(secret), instructorId: other!.id, expiresAt: Date.now() + 60_000 });
+    await server.storage.sessions.create({ idHash: hashSecret(secret), instructorId: other!.id, expiresAt: Date.now() + 60_000 });
     const intruder = httpClient(server.url, `attune_session=${secret}`);
     expect((await intruder.request('GET', `/api/classes/${opened.classId}`)).status).toBe(404);
     expect((await intruder.request('GET', '/api/classes')).status).toBe(200);

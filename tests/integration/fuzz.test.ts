@@ -193,6 +193,7 @@ const validPayloads: { [E in ClientEvent]: fc.Arbitrary<Parameters<ClientToServe
     { requiredKeys: ['flagId'] },
   ),
   'flag:undo': fc.record({ flagId: uuid }),
+  'alert:acknowledge-all': fc.constant({}),
   'alert:raise': fc.record({ alertId: uuid }),
   'alert:acknowledge': fc.record({ alertId: uuid }),
   'feedback:submit': fc.record(
@@ -413,15 +414,15 @@ describe('after all that', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(failures.filter((line) => (JSON.parse(line) as { level: number }).level >= 50)).toEqual([]);
     // The other instructor's class saw none of it.
-    expect(await server.storage.tallyFlags(classB.class.classId)).toEqual([]);
-    expect(await server.storage.countParticipants(classB.class.classId)).toBe(0);
+    expect(await server.storage.flags.tally(classB.class.classId)).toEqual([]);
+    expect(await server.storage.participants.count(classB.class.classId)).toBe(0);
 
     const phone = await connectParticipant(server.url, classA.class.code);
     const state = last(phone, 'class:state') ?? (await waitFor(() => last(phone, 'class:state')!));
-    const before = (await server.storage.tallyFlags(classA.class.classId)).reduce((sum, c) => sum + c.tension + c.relief, 0);
+    const before = (await server.storage.flags.tally(classA.class.classId)).reduce((sum, c) => sum + c.tension + c.relief, 0);
     if (state.status !== 'ended') {
       expect(await emitAck(phone, 'flag:submit', { flagId: randomUUID(), cueIndex: state.cueIndex, kind: 'relief' })).toMatchObject({ ok: true });
-      const after = (await server.storage.tallyFlags(classA.class.classId)).reduce((sum, c) => sum + c.tension + c.relief, 0);
+      const after = (await server.storage.flags.tally(classA.class.classId)).reduce((sum, c) => sum + c.tension + c.relief, 0);
       expect(after).toBe(before + 1);
     }
     const fresh = await connectInstructor(server.url, lead, classA.class.classId);

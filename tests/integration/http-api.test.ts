@@ -43,7 +43,7 @@ describe('accounts', () => {
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const stored = await server.storage.findInstructorByEmail('a@clinic.test');
+    const stored = await server.storage.accounts.findByEmail('a@clinic.test');
     expect(stored?.passwordHash).toMatch(/^scrypt\$/);
     expect(stored?.passwordHash).not.toContain('correct horse');
   });
@@ -58,7 +58,7 @@ describe('accounts', () => {
     expect(body.error.issues.join('\n')).toMatch(/password/);
     expect((await client.request('POST', '/api/auth/signup', '{not json')).status).toBe(400);
     expect((await client.request('POST', '/api/auth/signup', { email: 'a@b.cz', password: 'x'.repeat(100_000) })).status).toBe(413);
-    expect(await server.storage.countInstructors()).toBe(0);
+    expect(await server.storage.accounts.count()).toBe(0);
   });
 
   it('refuses a cross-origin change', async () => {
@@ -68,7 +68,7 @@ describe('accounts', () => {
       body: JSON.stringify({ email: 'a@clinic.test', password: 'correct horse battery' }),
     });
     expect(response.status).toBe(403);
-    expect(await server.storage.countInstructors()).toBe(0);
+    expect(await server.storage.accounts.count()).toBe(0);
   });
 });
 

@@ -57,7 +57,7 @@ describe('flags', () => {
     expect((await emitAck(a, 'flag:submit', early)).ok).toBe(true);
     expect(await emitAck(a, 'flag:submit', later)).toEqual({ ok: true, data: { duplicate: true } });
     expect(await emitAck(b, 'flag:submit', early)).toEqual({ ok: true, data: { duplicate: true } });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([
       { cueIndex: 0, tension: 0, relief: 1, participants: 1 },
       { cueIndex: 1, tension: 1, relief: 0, participants: 1 },
     ]);
@@ -73,7 +73,7 @@ describe('flags', () => {
     expect(await emitAck(b, 'flag:detail', { flagId: first.flagId, region: 'jaw' })).toEqual({ ok: true, data: { isUpdated: false } });
     expect(await emitAck(a, 'flag:detail', { flagId: first.flagId, region: 'elbow' })).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
     await waitFor(() => expect(last(tablet, 'tally:updated')?.regions).toEqual({ neck: { tension: 1, relief: 0 } }));
-    expect(await server.storage.tallyRegions(opened.classId, 0)).toEqual({ neck: { tension: 1, relief: 0 } });
+    expect(await server.storage.flags.tallyRegions(opened.classId, 0)).toEqual({ neck: { tension: 1, relief: 0 } });
   });
 
   it('undo takes back the participant’s own flag, not someone else’s', async () => {
@@ -98,7 +98,7 @@ describe('flags', () => {
     const seconds = Math.max(1, (Date.now() - started) / 1000);
     expect(updates.length / seconds).toBeLessThanOrEqual(12);
     expect(updates.at(-1)?.recent.reduce((sum, s) => sum + s.tension + s.relief, 0)).toBe(200);
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 100, relief: 100, participants: 20 }]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 100, relief: 100, participants: 20 }]);
   });
 });
 
@@ -126,10 +126,10 @@ describe('the class’s course', () => {
     expect(state.cueEndsAt! - state.serverNow).toBeGreaterThan(durationMs - 1000);
     expect(state.cueEndsAt! - before).toBeLessThanOrEqual(durationMs + 1000);
     // Don't wait out a real cue: move the deadline to "now" in storage and re-arm, as a restart would.
-    await server.storage.updateClassRun(opened.classId, state.revision, { ...state, cueEndsAt: Date.now() + 300, revision: state.revision + 1 }, Date.now());
+    await server.storage.classes.updateRun(opened.classId, state.revision, { ...state, cueEndsAt: Date.now() + 300, revision: state.revision + 1, maxCueIndexReached: timed }, Date.now());
     await server.startTimers();
     await waitFor(() => expect(last(participants[0]!, 'class:state')?.cueIndex).toBe(timed + 1));
-    const transitions = await server.storage.getClass(opened.classId);
+    const transitions = await server.storage.classes.get(opened.classId);
     expect(transitions?.revision).toBe(state.revision + 2);
   });
 });
@@ -146,7 +146,7 @@ describe('safety alerts', () => {
     expect(last(a, 'alerts:updated')).toBeUndefined();
     expect(await emitAck(b, 'alert:acknowledge', { alertId })).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
     expect(await emitAck(tablet, 'alert:raise', { alertId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([]);
 
     // A reloaded tablet still sees it.
     const reloaded = await connectInstructor(server.url, instructor, opened.classId);

@@ -165,7 +165,7 @@ describe('two processes, one PostgreSQL, one Redis', () => {
       await waitFor(() => expect(last(onB, 'class:state')).toMatchObject({ cueIndex: 2, revision: 4 }), { timeoutMs: 10_000 });
       const storage = await openPostgres(schema.url);
       try {
-        const transitions = await storage.listTransitions(opened.classId);
+        const transitions = await storage.classes.listTransitions(opened.classId);
         expect(transitions.map((t) => [t.revision, t.cueIndex])).toEqual([
           [1, -1],
           [2, 0],
@@ -221,8 +221,8 @@ describe('two processes, one PostgreSQL, one Redis', () => {
     // What PostgreSQL holds: the same three participants, every flag once.
     const storage = await openPostgres(schema.url);
     try {
-      expect(await storage.countParticipants(opened.classId)).toBe(3);
-      expect(await storage.tallyFlags(opened.classId)).toEqual([
+      expect(await storage.participants.count(opened.classId)).toBe(3);
+      expect(await storage.flags.tally(opened.classId)).toEqual([
         { cueIndex: 0, tension: 2, relief: 1, participants: 3 },
         { cueIndex: 1, tension: 0, relief: 1, participants: 1 },
       ]);

@@ -53,7 +53,7 @@ describe('the phone socket', () => {
     expect(ack).toEqual({ ok: true, data: { duplicate: false } });
     const refused = await socket.emitWithAck('flag:submit', { flagId: 'nope', cueIndex: 0, kind: 'relief' } as never, 2000);
     expect(refused).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
-    expect(await server.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]);
+    expect(await server.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]);
   });
 
   it('reports a refused handshake with the server’s error code', async () => {
@@ -70,7 +70,7 @@ describe('the phone socket', () => {
     await server.restart();
     await waitFor(() => expect(seen.connects).toBe(2));
     expect(socket.connected).toBe(true);
-    expect(await server.storage.countParticipants(opened.classId)).toBe(1);
+    expect(await server.storage.participants.count(opened.classId)).toBe(1);
   });
 
   it('refuses to send while not connected, and fails a pending acknowledgement when the connection drops', async () => {

@@ -41,6 +41,6 @@ describe('a server on PostgreSQL', () => {
 
     await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]));
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 1, joined: 1 }));
-    expect(await server.storage.countParticipants(opened.classId)).toBe(1);
+    expect(await server.storage.participants.count(opened.classId)).toBe(1);
   });
 });

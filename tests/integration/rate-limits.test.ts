@@ -59,7 +59,7 @@ describe('a participant’s messages', () => {
     // Not a ban of the class: another participant flags as usual, and the limited one is still connected.
     expect(await emitAck(calm, 'flag:submit', flag())).toEqual({ ok: true, data: { duplicate: false } });
     expect(eager.connected).toBe(true);
-    expect(await server!.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 31, relief: 0, participants: 2 }]);
+    expect(await server!.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 31, relief: 0, participants: 2 }]);
   });
 
   it('a phone that hits the limit keeps its taps and delivers every one of them, once, when the window passes', async () => {
@@ -71,7 +71,7 @@ describe('a participant’s messages', () => {
     await waitFor(() => expect(phone.unsent).toBe(0), { timeoutMs: 15_000 });
     expect(phone.stats.limited).toBeGreaterThan(0);
     expect(phone.stats.refused).toEqual([]);
-    expect(await server!.storage.tallyFlags(opened.classId)).toEqual([{ cueIndex: 0, tension: 5, relief: 5, participants: 1 }]);
+    expect(await server!.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 5, relief: 5, participants: 1 }]);
   });
 });
 
@@ -88,7 +88,7 @@ describe('joining', () => {
     expect(await emitAck(first, 'flag:submit', flag())).toMatchObject({ ok: true });
     const { class: other } = await openClass(lead);
     await expect(connectParticipant(server!.url, other.code)).resolves.toBeDefined();
-    expect(await server!.storage.countParticipants(opened.classId)).toBe(3);
+    expect(await server!.storage.participants.count(opened.classId)).toBe(3);
   });
 
   it('per connection: one WebSocket sending handshake after handshake gets five, then rate/limited', async () => {
@@ -105,7 +105,7 @@ describe('joining', () => {
       await waitFor(() => expect(answers).toHaveLength(8));
       // Refusals need no storage, so they may overtake the slower acceptances.
       expect(answers.toSorted()).toEqual([...Array(5).fill('connected'), ...Array(3).fill('rate/limited')]);
-      expect(await server!.storage.countParticipants(opened.classId)).toBe(5);
+      expect(await server!.storage.participants.count(opened.classId)).toBe(5);
       // A phone on its own connection still joins.
       await expect(connectParticipant(server!.url, opened.code)).resolves.toBeDefined();
     } finally {
@@ -118,7 +118,7 @@ describe('sign-in', () => {
   const PASSWORD = 'correct horse battery';
 
   async function secondInstructor(email: string): Promise<void> {
-    await server!.storage.createInstructor(
+    await server!.storage.accounts.create(
       { id: randomUUID(), email, passwordHash: await hashPassword(PASSWORD), createdAt: Date.now() },
       [],
       { onlyIfFirst: false },

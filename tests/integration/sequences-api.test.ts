@@ -283,7 +283,7 @@ describe('instructor accounts', () => {
     expect((await colleague.json<AuthStatus>('GET', '/api/auth/me')).instructor?.mustChangePassword).toBe(false);
     const sequences = await colleague.json<Sequence[]>('GET', '/api/sequences');
     expect(sequences.length).toBe((await lead.json<Sequence[]>('GET', '/api/sequences')).length);
-    expect(await server.storage.findInstructorByEmail('third@clinic.test')).toBeNull();
+    expect(await server.storage.accounts.findByEmail('third@clinic.test')).toBeNull();
 
     const oldPassword = await httpClient(server.url).request('POST', '/api/auth/signin', { email: 'colleague@clinic.test', password: 'one-time-password' });
     expect(oldPassword.status).toBe(401);
@@ -298,7 +298,7 @@ describe('instructor accounts', () => {
     expect(bad.status).toBe(400);
     const anonymous = await httpClient(server.url).request('POST', '/api/auth/instructors', { email: 'x@clinic.test', password: 'one-time-password' });
     expect(anonymous.status).toBe(401);
-    expect(await server.storage.countInstructors()).toBe(1);
+    expect(await server.storage.accounts.count()).toBe(1);
   });
 
   it('changes one’s own password with the current one, signing out the other sessions', async () => {

@@ -188,8 +188,8 @@ describe('the server is killed mid-class (SIGKILL) and started again', () => {
     await second.stop('SIGTERM');
     const storage = await openSqlite(second.dataDir);
     try {
-      expect(await storage.countParticipants(opened.classId)).toBe(5);
-      expect((await storage.getClass(opened.classId))?.revision).toBe(timed.revision + 1);
+      expect(await storage.participants.count(opened.classId)).toBe(5);
+      expect((await storage.classes.get(opened.classId))?.revision).toBe(timed.revision + 1);
     } finally {
       await storage.close();
     }

@@ -1,4 +1,5 @@
 import type { en } from './messages.en.js';
+import { joinPageStringsCs } from '../../../shared/join-page-strings.js';
 
 /** The phone's strings, Czech. */
 export const cs: Record<keyof typeof en, string> = {
@@ -13,8 +14,7 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.lobby': 'Čekáme na začátek lekce',
   'participant.paused': 'Lekce je pozastavená',
   'participant.ended': 'Lekce skončila. Děkujeme.',
-  'participant.cueRegion': 'Aktuální pokyn',
-  'participant.cuePosition': '{current} z {total}',
+  ...joinPageStringsCs,
   'participant.tension': 'Napětí',
   'participant.relief': 'Uvolnění',
   'participant.offline': 'Obnovuji spojení…',

@@ -1,3 +1,4 @@
+import { joinPageStringsEn } from '../../../shared/join-page-strings.js';
 /** The phone's strings, English: the reference catalogue (cs has the same keys; a unit test checks it). */
 export const en = {
   'landing.heading': 'Join a class',
@@ -11,8 +12,7 @@ export const en = {
   'participant.lobby': 'Waiting for the class to start',
   'participant.paused': 'The class is paused',
   'participant.ended': 'The class has ended. Thank you.',
-  'participant.cueRegion': 'Current cue',
-  'participant.cuePosition': '{current} of {total}',
+  ...joinPageStringsEn,
   'participant.tension': 'Tension',
   'participant.relief': 'Relief',
   'participant.offline': 'Reconnecting…',

@@ -1,0 +1,137 @@
+/**
+ * The live picture of running classes — state, tally, presence, alerts — built here and handed to the
+ * broadcaster as finished payloads. Tallies and presence go out at once when the class is quiet and at most
+ * ten a second under a burst, each read fresh from storage (a few aggregate rows), so always exact when sent.
+ * Alerts go out as changes (raised, resolved), batched the same way; the whole list only on connect.
+ */
+import type { Presence } from '../../shared/protocol.js';
+import type { Alert } from '../../shared/schemas/alert.js';
+import type { InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
+import type { LiveTally } from '../../shared/schemas/flag.js';
+import { TREND_WINDOW_MS } from '../domain/flag-rules.js';
+import { instructorState, publicState } from '../domain/projections.js';
+import type { ClassRecord, Storage } from '../storage/storage.js';
+import type { Broadcaster } from './broadcaster.js';
+import { createCoalescer } from './coalescer.js';
+
+/** At most ten tally, presence or alert messages a second per class reach the tablet. */
+export const LIVE_INTERVAL_MS = 100;
+
+export interface LiveViewDeps {
+  storage: Storage;
+  broadcaster: Broadcaster;
+  now: () => number;
+  /** Where a broadcast that failed (storage unreachable) is reported. */
+  onError: (error: unknown) => void;
+}
+
+/** What a tablet gets when it (re)connects: everything, so it replaces what it shows. */
+export interface InstructorSnapshot {
+  state: InstructorClassState;
+  /** Null once the class has ended: the summary, with its threshold, is the only after-class view. */
+  tally: LiveTally | null;
+  presence: Presence;
+  alerts: Alert[];
+}
+
+export function createLiveView({ storage, broadcaster, now, onError }: LiveViewDeps) {
+  async function liveTally(classId: string): Promise<LiveTally | null> {
+    const record = await storage.classes.get(classId);
+    if (!record || record.status === 'ended') return null;
+    const at = now();
+    const [cues, regions, recent] = await Promise.all([
+      storage.flags.tally(classId),
+      storage.flags.tallyRegions(classId, record.cueIndex),
+      storage.flags.perSecond(classId, at - TREND_WINDOW_MS),
+    ]);
+    return { cues, cueIndex: record.cueIndex, regions, recent, serverNow: at };
+  }
+
+  async function presenceOf(classId: string): Promise<Presence> {
+    const [connected, joined] = await Promise.all([broadcaster.connectedParticipants(classId), storage.participants.count(classId)]);
+    return { connected, joined };
+  }
+
+  const tallies = createCoalescer(
+    LIVE_INTERVAL_MS,
+    async (classId) => {
+      const tally = await liveTally(classId);
+      if (tally) broadcaster.toInstructors(classId, 'tally:updated', tally);
+    },
+    onError,
+  );
+
+  const presence = createCoalescer(
+    LIVE_INTERVAL_MS,
+    async (classId) => broadcaster.toInstructors(classId, 'presence:updated', await presenceOf(classId)),
+    onError,
+  );
+
+  /** Alert changes not sent yet, per class: bounded by the participants (one open alert each). */
+  const pendingAlerts = new Map<string, { raised: Alert[]; resolved: string[] }>();
+  const alerts = createCoalescer(
+    LIVE_INTERVAL_MS,
+    async (classId) => {
+      const changes = pendingAlerts.get(classId);
+      pendingAlerts.delete(classId);
+      if (!changes) return;
+      if (changes.raised.length > 0) broadcaster.toInstructors(classId, 'alert:raised', changes.raised);
+      if (changes.resolved.length > 0) {
+        broadcaster.toInstructors(classId, 'alert:resolved', { alertIds: changes.resolved });
+        broadcaster.toParticipants(classId, 'alert:seen', { alertIds: changes.resolved });
+      }
+    },
+    onError,
+  );
+
+  function pendingOf(classId: string) {
+    let changes = pendingAlerts.get(classId);
+    if (!changes) pendingAlerts.set(classId, (changes = { raised: [], resolved: [] }));
+    return changes;
+  }
+
+  return {
+    /** The class's state changed: every phone and tablet get it now, and the tablet fresh counts for its cue. */
+    classChanged(record: ClassRecord): void {
+      const at = now();
+      broadcaster.toParticipants(record.id, 'class:state', publicState(record, at));
+      broadcaster.toInstructors(record.id, 'class:instructor-state', instructorState(record, at));
+      if (record.status !== 'ended') tallies.request(record.id);
+    },
+    /** A flag was stored, changed or undone. */
+    flagsChanged: (classId: string) => tallies.request(classId),
+    /** Someone joined, connected or left. */
+    presenceChanged: (classId: string) => presence.request(classId),
+    alertRaised(classId: string, alert: Alert): void {
+      pendingOf(classId).raised.push(alert);
+      alerts.request(classId);
+    },
+    alertsResolved(classId: string, alertIds: string[]): void {
+      if (alertIds.length === 0) return;
+      pendingOf(classId).resolved.push(...alertIds);
+      alerts.request(classId);
+    },
+
+    /** What a phone gets on (re)connect; null when the class is gone. */
+    async participantSnapshot(classId: string): Promise<PublicClassState | null> {
+      const record = await storage.classes.get(classId);
+      return record ? publicState(record, now()) : null;
+    },
+
+    async instructorSnapshot(classId: string): Promise<InstructorSnapshot | null> {
+      const record = await storage.classes.get(classId);
+      if (!record) return null;
+      const [tally, presenceNow, open] = await Promise.all([liveTally(classId), presenceOf(classId), storage.alerts.listOpen(classId)]);
+      return { state: instructorState(record, now()), tally, presence: presenceNow, alerts: open };
+    },
+
+    stop(): void {
+      tallies.stop();
+      presence.stop();
+      alerts.stop();
+      pendingAlerts.clear();
+    },
+  };
+}
+
+export type LiveView = ReturnType<typeof createLiveView>;

@@ -1,0 +1,171 @@
+/** Classes over Kysely: run state (conditional on the revision), the transition log, history lists. */
+import { sql, type Selectable } from 'kysely';
+import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { Database } from './database.js';
+import { toClass, type KyselyContext } from './kysely-context.js';
+import type { ClassOverview, ClassStorage } from './storage.js';
+
+export function kyselyClasses({ db }: KyselyContext): ClassStorage {
+  /** A class's overview rows: the class and, per class, joined participants and feedback answers. */
+  function overviews(instructorId: string) {
+    return db
+      .selectFrom('classes')
+      .selectAll('classes')
+      .select((eb) => [
+        eb
+          .selectFrom('participants')
+          .select((sub) => sub.fn.countAll<number>().as('n'))
+          .whereRef('participants.class_id', '=', 'classes.id')
+          .as('participant_total'),
+        eb
+          .selectFrom('feedback')
+          .select((sub) => sub.fn.countAll<number>().as('n'))
+          .whereRef('feedback.class_id', '=', 'classes.id')
+          .as('feedback_answers'),
+        eb
+          .selectFrom('feedback')
+          .select((sub) => sub.fn.sum<number>('rating').as('s'))
+          .whereRef('feedback.class_id', '=', 'classes.id')
+          .as('feedback_rating_sum'),
+      ])
+      .where('classes.instructor_id', '=', instructorId)
+      .where('classes.status', '<>', 'lobby');
+  }
+
+  return {
+    async create(c) {
+      await db
+        .insertInto('classes')
+        .values({
+          id: c.id,
+          instructor_id: c.instructorId,
+          sequence_id: c.sequenceId,
+          code: c.code,
+          title: c.title,
+          language: c.language,
+          cues_json: JSON.stringify(c.cues),
+          status: 'lobby',
+          cue_index: -1,
+          revision: 0,
+          created_at: c.createdAt,
+          updated_at: c.createdAt,
+          cue_ends_at: null,
+          paused_remaining_ms: null,
+          is_auto_advance: 0,
+        })
+        .execute();
+      return {
+        ...c,
+        status: 'lobby',
+        cueIndex: -1,
+        revision: 0,
+        cueEndsAt: null,
+        pausedRemainingMs: null,
+        isAutoAdvance: false,
+        endedAt: null,
+        feedbackClosesAt: null,
+        maxCueIndexReached: -1,
+      };
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('classes').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toClass(row) : null;
+    },
+
+    async findByCode(code) {
+      const row = await db
+        .selectFrom('classes')
+        .selectAll()
+        .where('code', '=', code)
+        .orderBy(sql`case when status = 'ended' then 1 else 0 end`)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? toClass(row) : null;
+    },
+
+    async isCodeInUse(code) {
+      const row = await db.selectFrom('classes').select('id').where('code', '=', code).where('status', '<>', 'ended').executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async list(instructorId) {
+      const rows = await db.selectFrom('classes').selectAll().where('instructor_id', '=', instructorId).orderBy('created_at', 'desc').execute();
+      return rows.map(toClass);
+    },
+
+    async updateRun(id, expectedRevision, update, now) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('classes')
+          .set({
+            status: update.status,
+            cue_index: update.cueIndex,
+            revision: update.revision,
+            cue_ends_at: update.cueEndsAt,
+            paused_remaining_ms: update.pausedRemainingMs,
+            is_auto_advance: update.isAutoAdvance ? 1 : 0,
+            max_cue_index: update.maxCueIndexReached,
+            updated_at: now,
+            // The class cannot leave `ended`, so this is written once: when the transition log says it ended.
+            ...(update.status === 'ended' ? { ended_at: now } : {}),
+            ...(update.feedbackClosesAt !== undefined ? { feedback_closes_at: update.feedbackClosesAt } : {}),
+          })
+          .where('id', '=', id)
+          .where('revision', '=', expectedRevision)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('class_transitions')
+          .values({ class_id: id, revision: update.revision, status: update.status, cue_index: update.cueIndex, at: now })
+          .execute();
+        return true;
+      });
+    },
+
+    async listActive() {
+      const rows = await db.selectFrom('classes').selectAll().where('status', 'in', ['running', 'paused']).execute();
+      return rows.map(toClass);
+    },
+
+    async listTransitions(classId) {
+      const rows = await db.selectFrom('class_transitions').selectAll().where('class_id', '=', classId).orderBy('revision').execute();
+      return rows.map((r) => ({ revision: Number(r.revision), status: r.status as ClassStatus, cueIndex: Number(r.cue_index), at: Number(r.at) }));
+    },
+
+    async listHistory(instructorId, { limit, offset }) {
+      const [rows, count] = await Promise.all([
+        overviews(instructorId).orderBy('classes.created_at', 'desc').orderBy('classes.id', 'desc').limit(limit).offset(offset).execute(),
+        db
+          .selectFrom('classes')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('instructor_id', '=', instructorId)
+          .where('status', '<>', 'lobby')
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toOverview), total: Number(count.n) };
+    },
+
+    async listOfSequence(instructorId, sequenceId, limit) {
+      const rows = await overviews(instructorId)
+        .where('classes.sequence_id', '=', sequenceId)
+        .orderBy('classes.created_at', 'desc')
+        .orderBy('classes.id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toOverview).reverse();
+    },
+  };
+}
+
+function toOverview(
+  row: Selectable<Database['classes']> & { participant_total: number | null; feedback_answers: number | null; feedback_rating_sum: number | null },
+): ClassOverview {
+  return {
+    record: toClass(row),
+    participants: Number(row.participant_total ?? 0),
+    feedbackAnswers: Number(row.feedback_answers ?? 0),
+    feedbackRatingSum: Number(row.feedback_rating_sum ?? 0),
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * Flags over Kysely, and the live tallies written with them. Every change to a flag (insert, detail, undo) adds
+ * itself to `cue_tallies`, `region_tallies` and `participant_cue_flags` in the same transaction, with atomic
+ * increments, so a tally is a read of a few rows, exact across processes and after a crash (a transaction
+ * either happened whole or not at all).
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { RegionId } from '../../shared/regions.js';
+import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.js';
+import type { FlagFigures, FlagGroup } from '../domain/summary.js';
+import type { Database } from './database.js';
+import type { KyselyContext } from './kysely-context.js';
+import type { FlagStorage } from './storage.js';
+
+/** Thrown inside a flag transaction to roll it back with this outcome. */
+class Refused extends Error {
+  constructor(readonly outcome: 'duplicate' | 'capped') {
+    super(outcome);
+  }
+}
+
+type ClassTally = CueTally & { classId: string };
+
+/** How many times a detail is retried when another change to the same flag got in between. */
+const DETAIL_ATTEMPTS = 5;
+
+export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStorage {
+  return {
+    async insert(flag, maxPerParticipantCue) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('flags')
+            .values({
+              id: flag.flagId,
+              class_id: flag.classId,
+              cue_index: flag.cueIndex,
+              participant_id: flag.participantId,
+              kind: flag.kind,
+              region: flag.region ?? null,
+              strength: flag.strength ?? null,
+              created_at: flag.createdAt,
+            })
+            .execute();
+          // After the insert: an undo of this id that was committing meanwhile is visible now.
+          const tombstone = await trx.selectFrom('flag_tombstones').select('id').where('id', '=', flag.flagId).executeTakeFirst();
+          if (tombstone) throw new Refused('duplicate');
+          const counted = await trx
+            .insertInto('participant_cue_flags')
+            .values({ class_id: flag.classId, cue_index: flag.cueIndex, participant_id: flag.participantId, flags: 1, sent: 1 })
+            .onConflict((oc) =>
+              oc
+                .columns(['class_id', 'cue_index', 'participant_id'])
+                .doUpdateSet({ flags: sql`participant_cue_flags.flags + 1`, sent: sql`participant_cue_flags.sent + 1` })
+                .where('participant_cue_flags.sent', '<', maxPerParticipantCue),
+            )
+            .returning('flags')
+            .executeTakeFirst();
+          if (!counted) throw new Refused('capped');
+          const isNewParticipant = Number(counted.flags) === 1;
+          await addToTallies(trx, flag.classId, flag.cueIndex, flag.kind, flag.region ?? null, 1, isNewParticipant ? 1 : 0);
+        });
+        return 'stored';
+      } catch (error) {
+        if (error instanceof Refused) return error.outcome;
+        if (isUniqueViolation(error)) return 'duplicate';
+        throw error;
+      }
+    },
+
+    async updateDetail(flagId, participantId, detail) {
+      const region = detail.region ?? null;
+      const strength = detail.strength ?? null;
+      // Compare-and-set on the flag's current detail, so two details racing on several processes both land in
+      // the region tallies exactly once each (the loser re-reads and moves the flag from where the winner put it).
+      for (let attempt = 0; attempt < DETAIL_ATTEMPTS; attempt++) {
+        const row = await db
+          .selectFrom('flags')
+          .select(['class_id', 'cue_index', 'kind', 'region', 'strength'])
+          .where('id', '=', flagId)
+          .where('participant_id', '=', participantId)
+          .executeTakeFirst();
+        if (!row) return false;
+        const isWritten = await db.transaction().execute(async (trx) => {
+          const result = await trx
+            .updateTable('flags')
+            .set({ region, strength })
+            .where('id', '=', flagId)
+            .where('region', row.region === null ? 'is' : '=', row.region)
+            .where('strength', row.strength === null ? 'is' : '=', row.strength)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) !== 1) return false;
+          if (row.region !== region) {
+            const kind = row.kind as FlagKind;
+            const cueIndex = Number(row.cue_index);
+            if (row.region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, row.region, -1);
+            if (region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, region, 1);
+          }
+          return true;
+        });
+        if (isWritten) return true;
+      }
+      throw new Error('flag detail kept losing to concurrent changes');
+    },
+
+    async undo(flagId, participantId, storedSince) {
+      return db.transaction().execute(async (trx) => {
+        const deleted = await trx
+          .deleteFrom('flags')
+          .where('id', '=', flagId)
+          .where('participant_id', '=', participantId)
+          .where('created_at', '>=', storedSince)
+          .returning(['class_id', 'cue_index', 'kind', 'region'])
+          .executeTakeFirst();
+        if (!deleted) return false;
+        const cueIndex = Number(deleted.cue_index);
+        await trx.insertInto('flag_tombstones').values({ id: flagId, class_id: deleted.class_id }).onConflict((oc) => oc.doNothing()).execute();
+        const counted = await trx
+          .updateTable('participant_cue_flags')
+          .set({ flags: sql`flags - 1` })
+          .where('class_id', '=', deleted.class_id)
+          .where('cue_index', '=', cueIndex)
+          .where('participant_id', '=', participantId)
+          .returning('flags')
+          .executeTakeFirst();
+        const isLastOfParticipant = counted !== undefined && Number(counted.flags) === 0;
+        await addToTallies(trx, deleted.class_id, cueIndex, deleted.kind as FlagKind, deleted.region, -1, isLastOfParticipant ? -1 : 0);
+        return true;
+      });
+    },
+
+    async tally(classId) {
+      const rows = await db
+        .selectFrom('cue_tallies')
+        .select(['cue_index', 'tension', 'relief', 'participants'])
+        .where('class_id', '=', classId)
+        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+        .orderBy('cue_index')
+        .execute();
+      return rows.map((r) => ({ cueIndex: Number(r.cue_index), tension: Number(r.tension), relief: Number(r.relief), participants: Number(r.participants) }));
+    },
+
+    async tallyRegions(classId, cueIndex) {
+      const rows = await db
+        .selectFrom('region_tallies')
+        .select(['region', 'tension', 'relief'])
+        .where('class_id', '=', classId)
+        .where('cue_index', '=', cueIndex)
+        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+        .execute();
+      const tally: RegionTally = {};
+      for (const row of rows) tally[row.region as RegionId] = { tension: Number(row.tension), relief: Number(row.relief) };
+      return tally;
+    },
+
+    async perSecond(classId, since) {
+      // A range read on (class_id, created_at): bounded by the 30-s window, not by the class's history.
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => [
+          sql<number>`floor(created_at / 1000)`.as('second'),
+          eb.fn.sum<number>(sql`case when kind = 'tension' then 1 else 0 end`).as('tension'),
+          eb.fn.sum<number>(sql`case when kind = 'relief' then 1 else 0 end`).as('relief'),
+        ])
+        .where('class_id', '=', classId)
+        .where('created_at', '>=', since)
+        .groupBy(sql`floor(created_at / 1000)`)
+        .orderBy(sql`floor(created_at / 1000)`)
+        .execute();
+      return rows.map((r) => ({ second: Number(r.second), tension: Number(r.tension), relief: Number(r.relief) }));
+    },
+
+    async figures(classId) {
+      const row = await db.selectFrom('classes').select('flags_archived_at').where('id', '=', classId).executeTakeFirst();
+      return row && row.flags_archived_at !== null ? archivedFigures(db, classId) : rawFigures(db, classId);
+    },
+
+    async tallyOfClasses(classIds) {
+      // The live tallies stay when retention deletes the raw flags, so archived and running classes read alike.
+      if (classIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('cue_tallies')
+        .selectAll()
+        .where('class_id', 'in', classIds)
+        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+        .orderBy('class_id')
+        .orderBy('cue_index')
+        .execute();
+      return rows.map(toClassTally);
+    },
+  };
+}
+
+/** Adds `delta` flags of this kind (and `participantsDelta` participants) to the cue's and the region's tallies. */
+async function addToTallies(
+  trx: Transaction<Database>,
+  classId: string,
+  cueIndex: number,
+  kind: FlagKind,
+  region: string | null,
+  delta: number,
+  participantsDelta: number,
+): Promise<void> {
+  const tension = kind === 'tension' ? delta : 0;
+  const relief = kind === 'relief' ? delta : 0;
+  await trx
+    .insertInto('cue_tallies')
+    .values({ class_id: classId, cue_index: cueIndex, tension, relief, participants: participantsDelta })
+    .onConflict((oc) =>
+      oc.columns(['class_id', 'cue_index']).doUpdateSet({
+        tension: sql`cue_tallies.tension + excluded.tension`,
+        relief: sql`cue_tallies.relief + excluded.relief`,
+        participants: sql`cue_tallies.participants + excluded.participants`,
+      }),
+    )
+    .execute();
+  if (region !== null) await addToRegion(trx, classId, cueIndex, kind, region, delta);
+}
+
+async function addToRegion(trx: Transaction<Database>, classId: string, cueIndex: number, kind: FlagKind, region: string, delta: number) {
+  await trx
+    .insertInto('region_tallies')
+    .values({ class_id: classId, cue_index: cueIndex, region, tension: kind === 'tension' ? delta : 0, relief: kind === 'relief' ? delta : 0 })
+    .onConflict((oc) =>
+      oc.columns(['class_id', 'cue_index', 'region']).doUpdateSet({
+        tension: sql`region_tallies.tension + excluded.tension`,
+        relief: sql`region_tallies.relief + excluded.relief`,
+      }),
+    )
+    .execute();
+}
+
+function toClassTally(r: { class_id: string; cue_index: number; tension: number; relief: number; participants: number }): ClassTally {
+  return { classId: r.class_id, cueIndex: Number(r.cue_index), tension: Number(r.tension), relief: Number(r.relief), participants: Number(r.participants) };
+}
+
+function withoutClassId({ cueIndex, tension, relief, participants }: ClassTally): CueTally {
+  return { cueIndex, tension, relief, participants };
+}
+
+/** Per cue the live tallies, and the raw flags grouped by cue, kind, region and strength. */
+export async function rawFigures(db: Kysely<Database>, classId: string): Promise<FlagFigures> {
+  const [cues, rows] = await Promise.all([
+    db
+      .selectFrom('cue_tallies')
+      .selectAll()
+      .where('class_id', '=', classId)
+      .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+      .orderBy('cue_index')
+      .execute(),
+    db
+      .selectFrom('flags')
+      .select((eb) => ['cue_index', 'kind', 'region', 'strength', eb.fn.countAll<number>().as('flags')])
+      .where('class_id', '=', classId)
+      .groupBy(['cue_index', 'kind', 'region', 'strength'])
+      .execute(),
+  ]);
+  return { cues: cues.map(toClassTally).map(withoutClassId), groups: sortGroups(rows.map(toGroup)) };
+}
+
+async function archivedFigures(db: Kysely<Database>, classId: string): Promise<FlagFigures> {
+  const [cues, rows] = await Promise.all([
+    db.selectFrom('cue_aggregates').selectAll().where('class_id', '=', classId).orderBy('cue_index').execute(),
+    db.selectFrom('flag_aggregates').select(['cue_index', 'kind', 'region', 'strength', 'flags']).where('class_id', '=', classId).execute(),
+  ]);
+  return { cues: cues.map(toClassTally).map(withoutClassId), groups: sortGroups(rows.map(toGroup)) };
+}
+
+function toGroup(row: { cue_index: number; kind: string; region: string | null; strength: number | null; flags: number }): FlagGroup {
+  return {
+    cueIndex: Number(row.cue_index),
+    kind: row.kind as FlagKind,
+    region: row.region as RegionId | null,
+    strength: row.strength === null ? null : Number(row.strength),
+    flags: Number(row.flags),
+  };
+}
+
+/** One order for both sources, whatever order each engine returns its groups in (nulls first). */
+function sortGroups(groups: FlagGroup[]): FlagGroup[] {
+  const key = (g: FlagGroup) => [g.cueIndex, g.kind, g.region ?? '', g.strength ?? 0] as const;
+  return groups.sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i]! < kb[i]!) return -1;
+      if (ka[i]! > kb[i]!) return 1;
+    }
+    return 0;
+  });
+}

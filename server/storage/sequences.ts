@@ -1,0 +1,61 @@
+/** Cue sequences over Kysely: read and written whole, the cues as JSON. */
+import type { Selectable } from 'kysely';
+import type { Cue, Language, Sequence } from '../../shared/schemas/sequence.js';
+import { sequenceRow } from './accounts.js';
+import type { Database } from './database.js';
+import type { KyselyContext } from './kysely-context.js';
+import type { SequenceStorage } from './storage.js';
+
+export function kyselySequences({ db }: KyselyContext): SequenceStorage {
+  async function get(id: string, instructorId: string): Promise<Sequence | null> {
+    const row = await db
+      .selectFrom('sequences')
+      .selectAll()
+      .where('id', '=', id)
+      .where('instructor_id', '=', instructorId)
+      .executeTakeFirst();
+    return row ? toSequence(row) : null;
+  }
+
+  return {
+    async list(instructorId) {
+      const rows = await db.selectFrom('sequences').selectAll().where('instructor_id', '=', instructorId).orderBy('created_at').execute();
+      return rows.map(toSequence);
+    },
+
+    get,
+
+    async create(instructorId, input, now) {
+      const row = sequenceRow(instructorId, input, now);
+      await db.insertInto('sequences').values(row).execute();
+      return toSequence(row);
+    },
+
+    async update(id, instructorId, input, now) {
+      const result = await db
+        .updateTable('sequences')
+        .set({ title: input.title, language: input.language, cues_json: JSON.stringify(input.cues), updated_at: now })
+        .where('id', '=', id)
+        .where('instructor_id', '=', instructorId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return null;
+      return get(id, instructorId);
+    },
+
+    async delete(id, instructorId) {
+      const result = await db.deleteFrom('sequences').where('id', '=', id).where('instructor_id', '=', instructorId).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+  };
+}
+
+function toSequence(row: Selectable<Database['sequences']>): Sequence {
+  return {
+    id: row.id,
+    title: row.title,
+    language: row.language as Language,
+    cues: JSON.parse(row.cues_json) as Cue[],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
