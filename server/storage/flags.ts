@@ -22,7 +22,7 @@ class Refused extends Error {
 type ClassTally = CueTally & { classId: string };
 
 /** How many times a detail is retried when another change to the same flag got in between. */
-const DETAIL_ATTEMPTS = 5;
+const DETAIL_ATTEMPTS = 20;
 
 export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStorage {
   return {
@@ -74,14 +74,14 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       // Compare-and-set on the flag's current detail, so two details racing on several processes both land in
       // the region tallies exactly once each (the loser re-reads and moves the flag from where the winner put it).
       for (let attempt = 0; attempt < DETAIL_ATTEMPTS; attempt++) {
-        const row = await db
-          .selectFrom('flags')
-          .select(['class_id', 'cue_index', 'kind', 'region', 'strength'])
-          .where('id', '=', flagId)
-          .where('participant_id', '=', participantId)
-          .executeTakeFirst();
-        if (!row) return false;
-        const isWritten = await db.transaction().execute(async (trx) => {
+        const outcome = await db.transaction().execute(async (trx) => {
+          const row = await trx
+            .selectFrom('flags')
+            .select(['class_id', 'cue_index', 'kind', 'region', 'strength'])
+            .where('id', '=', flagId)
+            .where('participant_id', '=', participantId)
+            .executeTakeFirst();
+          if (!row) return 'missing';
           const result = await trx
             .updateTable('flags')
             .set({ region, strength })
@@ -89,16 +89,16 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
             .where('region', row.region === null ? 'is' : '=', row.region)
             .where('strength', row.strength === null ? 'is' : '=', row.strength)
             .executeTakeFirst();
-          if (Number(result.numUpdatedRows) !== 1) return false;
+          if (Number(result.numUpdatedRows) !== 1) return 'raced';
           if (row.region !== region) {
             const kind = row.kind as FlagKind;
             const cueIndex = Number(row.cue_index);
             if (row.region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, row.region, -1);
             if (region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, region, 1);
           }
-          return true;
+          return 'written';
         });
-        if (isWritten) return true;
+        if (outcome !== 'raced') return outcome === 'written';
       }
       throw new Error('flag detail kept losing to concurrent changes');
     },

@@ -327,6 +327,207 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.flags.tally(other.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
     });
   });
+  describe('live tallies, detail, undo, caps', () => {
+    /** Raw truth recomputed from scratch: what the aggregates must always equal. */
+    async function expectTalliesMatchFigures(classId: string) {
+      const figures = await storage.flags.figures(classId);
+      expect(await storage.flags.tally(classId)).toEqual(figures.cues);
+      for (const cueIndex of new Set(figures.groups.map((g) => g.cueIndex))) {
+        const regions: Record<string, { tension: number; relief: number }> = {};
+        for (const g of figures.groups.filter((x) => x.cueIndex === cueIndex && x.region !== null)) {
+          const r = (regions[g.region!] ??= { tension: 0, relief: 0 });
+          r[g.kind] += g.flags;
+        }
+        expect(await storage.flags.tallyRegions(classId, cueIndex)).toEqual(regions);
+      }
+    }
+
+    it('moves a flag between region tallies with its detail, for its own participant only', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const b = (await join(record.id, 'token-hash-b', T0)).id;
+      const tap = flag(record.id, a, 0, 'tension');
+      expect(await storage.flags.insert(tap, 20)).toBe('stored');
+      expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({});
+
+      expect(await storage.flags.updateDetail(tap.flagId, b, { region: 'jaw' })).toBe(false);
+      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'neck', strength: 2 })).toBe(true);
+      expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({ neck: { tension: 1, relief: 0 } });
+      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'jaw' })).toBe(true);
+      expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({ jaw: { tension: 1, relief: 0 } });
+      expect(await storage.flags.tallyRegions(record.id, 1)).toEqual({});
+      expect(await storage.flags.updateDetail(randomUUID(), a, { region: 'jaw' })).toBe(false);
+      await expectTalliesMatchFigures(record.id);
+    });
+
+    it('keeps the region tallies exact when details of one flag race each other', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const tap = flag(record.id, a, 0, 'relief', { region: 'neck' });
+      await storage.flags.insert(tap, 20);
+      const regions = ['jaw', 'neck', 'shoulder-left', 'shoulder-right', 'jaw', 'neck'] as const;
+      await Promise.all(regions.map((region) => storage.flags.updateDetail(tap.flagId, a, { region })));
+      const tally = await storage.flags.tallyRegions(record.id, 0);
+      expect(Object.values(tally)).toEqual([{ tension: 0, relief: 1 }]);
+      await expectTalliesMatchFigures(record.id);
+    });
+
+    it('undoes a recent flag of one’s own: off the tallies, and a re-delivery stays undone (tombstone)', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const b = (await join(record.id, 'token-hash-b', T0)).id;
+      const first = flag(record.id, a, 0, 'tension', { region: 'neck' });
+      const second = flag(record.id, a, 0, 'relief');
+      const other = flag(record.id, b, 0, 'tension');
+      for (const tap of [first, second, other]) expect(await storage.flags.insert(tap, 20)).toBe('stored');
+      expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 2, relief: 1, participants: 2 }]);
+
+      expect(await storage.flags.undo(first.flagId, b, T0)).toBe(false); // not b's
+      expect(await storage.flags.undo(first.flagId, a, T0 + 2000)).toBe(false); // stored before the window
+      expect(await storage.flags.undo(first.flagId, a, T0)).toBe(true);
+      expect(await storage.flags.undo(first.flagId, a, T0)).toBe(false);
+      expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 2 }]);
+      expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({});
+      // The same id delivered again (a retry from an outbox) is a duplicate, never stored again.
+      expect(await storage.flags.insert(first, 20)).toBe('duplicate');
+      expect(await storage.flags.undo(second.flagId, a, T0)).toBe(true);
+      // a has no flag left on cue 0: one participant fewer.
+      expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
+      expect(await storage.flags.undo(other.flagId, b, T0)).toBe(true);
+      expect(await storage.flags.tally(record.id)).toEqual([]);
+      await expectTalliesMatchFigures(record.id);
+    });
+
+    it('refuses a participant’s flag past the cap on one cue and writes nothing; undo does not refill it', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const taps = Array.from({ length: 4 }, () => flag(record.id, a, 0, 'tension'));
+      for (const tap of taps.slice(0, 3)) expect(await storage.flags.insert(tap, 3)).toBe('stored');
+      expect(await storage.flags.insert(taps[3]!, 3)).toBe('capped');
+      expect(await storage.flags.undo(taps[0]!.flagId, a, T0)).toBe(true);
+      expect(await storage.flags.insert(taps[3]!, 3)).toBe('capped');
+      // Another cue has its own cap.
+      expect(await storage.flags.insert(flag(record.id, a, 1, 'relief'), 3)).toBe('stored');
+      expect(await storage.flags.tally(record.id)).toEqual([
+        { cueIndex: 0, tension: 2, relief: 0, participants: 1 },
+        { cueIndex: 1, tension: 0, relief: 1, participants: 1 },
+      ]);
+      expect((await storage.flags.figures(record.id)).groups.reduce((n, g) => n + g.flags, 0)).toBe(3);
+    });
+
+    it('keeps the tallies exact under concurrent flags, details and undos from many participants', async () => {
+      const { record } = await instructorWithClass();
+      const people = await Promise.all(Array.from({ length: 12 }, (_, i) => join(record.id, `token-hash-${i}`, T0)));
+      const taps = people.flatMap(({ id }, i) =>
+        Array.from({ length: 5 }, (_, k) => flag(record.id, id, (i + k) % 3, k % 2 ? 'relief' : 'tension', { region: k % 3 ? 'neck' : undefined })),
+      );
+      await Promise.all(taps.map((tap) => storage.flags.insert(tap, 20)));
+      await Promise.all([
+        ...taps.filter((_, i) => i % 4 === 0).map((tap) => storage.flags.undo(tap.flagId, tap.participantId, T0)),
+        ...taps.filter((_, i) => i % 4 === 1).map((tap) => storage.flags.updateDetail(tap.flagId, tap.participantId, { region: 'jaw' })),
+        ...taps.filter((_, i) => i % 4 === 0).map((tap) => storage.flags.insert(tap, 20)),
+      ]);
+      await expectTalliesMatchFigures(record.id);
+      const standing = (await storage.flags.tally(record.id)).reduce((n, c) => n + c.tension + c.relief, 0);
+      expect(standing).toBe(taps.length - taps.filter((_, i) => i % 4 === 0).length);
+    });
+
+    it('counts flags per second in the trend window, oldest first, seconds without flags left out', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      for (const [kind, at] of [
+        ['tension', T0 + 1_000],
+        ['relief', T0 + 1_500],
+        ['tension', T0 + 3_200],
+        ['tension', T0 - 40_000],
+      ] as const) {
+        await storage.flags.insert(flag(record.id, a, 0, kind, { createdAt: at }), 20);
+      }
+      expect(await storage.flags.perSecond(record.id, T0 - 30_000)).toEqual([
+        { second: (T0 + 1_000) / 1000, tension: 1, relief: 1 },
+        { second: (T0 + 3_000) / 1000, tension: 1, relief: 0 },
+      ]);
+      expect(await storage.flags.perSecond(randomUUID(), T0)).toEqual([]);
+    });
+
+    it('takes participants up to the cap and no more, counting only those it took', async () => {
+      const { record } = await instructorWithClass();
+      const joined = await Promise.all(Array.from({ length: 6 }, (_, i) => storage.participants.upsert(record.id, `token-hash-${i}`, T0, 4)));
+      expect(joined.filter((j) => j !== null)).toHaveLength(4);
+      expect(await storage.participants.count(record.id)).toBe(4);
+      // Someone already in comes back even when the class is full.
+      const back = joined.find((j) => j !== null)!;
+      const index = joined.indexOf(back);
+      expect(await storage.participants.upsert(record.id, `token-hash-${index}`, T0, 4)).toEqual({ id: back.id, isNew: false });
+    });
+
+    it('keeps the highest cue shown, and lists running and paused classes only', async () => {
+      const { record } = await instructorWithClass();
+      const { record: lobby } = await instructorWithClass({ code: 'P3R4ST' });
+      expect(record.maxCueIndexReached).toBe(-1);
+      await storage.classes.updateRun(record.id, 0, { ...transition(record, { status: 'running', cueIndex: 2 }), maxCueIndexReached: 2 }, T0 + 1);
+      const moved = (await storage.classes.get(record.id))!;
+      await storage.classes.updateRun(record.id, 1, { ...transition(moved, { status: 'paused', cueIndex: 0 }), maxCueIndexReached: 2 }, T0 + 2);
+      expect(await storage.classes.get(record.id)).toMatchObject({ cueIndex: 0, maxCueIndexReached: 2, status: 'paused' });
+      const active = await storage.classes.listActive();
+      expect(active.map((c) => c.id)).toEqual([record.id]);
+      expect(active.map((c) => c.id)).not.toContain(lobby.id);
+    });
+  });
+
+  describe('alerts', () => {
+    it('raises an alert once, one open alert per participant, and tells a repeat whether it was seen', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const b = (await join(record.id, 'token-hash-b', T0)).id;
+      const first = randomUUID();
+      expect(await storage.alerts.raise({ alertId: first, classId: record.id, participantId: a, createdAt: T0 + 1 })).toEqual({ status: 'raised' });
+      expect(await storage.alerts.raise({ alertId: first, classId: record.id, participantId: a, createdAt: T0 + 2 })).toEqual({ status: 'duplicate', isSeen: false });
+      expect(await storage.alerts.raise({ alertId: randomUUID(), classId: record.id, participantId: a, createdAt: T0 + 3 })).toEqual({ status: 'already_open' });
+      const second = randomUUID();
+      expect(await storage.alerts.raise({ alertId: second, classId: record.id, participantId: b, createdAt: T0 + 4 })).toEqual({ status: 'raised' });
+      expect(await storage.alerts.listOpen(record.id)).toEqual([
+        { alertId: first, createdAt: T0 + 1 },
+        { alertId: second, createdAt: T0 + 4 },
+      ]);
+
+      expect(await storage.alerts.acknowledge(record.id, first, T0 + 10)).toBe(true);
+      expect(await storage.alerts.acknowledge(record.id, first, T0 + 11)).toBe(false);
+      expect(await storage.alerts.acknowledge(randomUUID(), second, T0 + 11)).toBe(false); // another class's id
+      expect(await storage.alerts.raise({ alertId: first, classId: record.id, participantId: a, createdAt: T0 + 12 })).toEqual({ status: 'duplicate', isSeen: true });
+      // Seen, so a new one may be raised.
+      expect(await storage.alerts.raise({ alertId: randomUUID(), classId: record.id, participantId: a, createdAt: T0 + 13 })).toEqual({ status: 'raised' });
+      expect(await storage.alerts.listOpen(record.id)).toHaveLength(2);
+    });
+
+    it('lets one of several simultaneous alerts of a participant through', async () => {
+      const { record } = await instructorWithClass();
+      const a = (await join(record.id, 'token-hash-a', T0)).id;
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => storage.alerts.raise({ alertId: randomUUID(), classId: record.id, participantId: a, createdAt: T0 })),
+      );
+      expect(results.filter((r) => r.status === 'raised')).toHaveLength(1);
+      expect(await storage.alerts.listOpen(record.id)).toHaveLength(1);
+    });
+
+    it('acknowledges all open alerts of a class at once and names them', async () => {
+      const { record } = await instructorWithClass();
+      const { record: other } = await instructorWithClass({ code: 'P3R4ST' });
+      const ids = [];
+      for (const t of ['a', 'b', 'c']) {
+        const id = randomUUID();
+        await storage.alerts.raise({ alertId: id, classId: record.id, participantId: (await join(record.id, t, T0)).id, createdAt: T0 });
+        ids.push(id);
+      }
+      const elsewhere = randomUUID();
+      await storage.alerts.raise({ alertId: elsewhere, classId: other.id, participantId: (await join(other.id, 'a', T0)).id, createdAt: T0 });
+      expect((await storage.alerts.acknowledgeAll(record.id, T0 + 5)).sort()).toEqual(ids.sort());
+      expect(await storage.alerts.listOpen(record.id)).toEqual([]);
+      expect(await storage.alerts.acknowledgeAll(record.id, T0 + 6)).toEqual([]);
+      expect(await storage.alerts.listOpen(other.id)).toEqual([{ alertId: elsewhere, createdAt: T0 }]);
+    });
+  });
+
   // After class (issue 6).
   describe('after class', () => {
     /** A class that ran cue 0, moved to cue 1 and ended at T0 + 30. */
