@@ -140,10 +140,10 @@ describe('safety alerts', () => {
     const [a, b] = participants as [TestSocket, TestSocket];
     const alertId = randomUUID();
     expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: false } });
-    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true } });
-    await waitFor(() => expect(last(tablet, 'alerts:updated')?.map((x) => x.alertId)).toEqual([alertId]));
-    expect(last(b, 'alerts:updated')).toBeUndefined();
-    expect(last(a, 'alerts:updated')).toBeUndefined();
+    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true, isSeen: false } });
+    await waitFor(() => expect(last(tablet, 'alert:raised')?.map((x) => x.alertId)).toEqual([alertId]));
+    expect(last(b, 'alert:raised')).toBeUndefined();
+    expect(last(a, 'alert:raised')).toBeUndefined();
     expect(await emitAck(b, 'alert:acknowledge', { alertId })).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
     expect(await emitAck(tablet, 'alert:raise', { alertId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'auth/forbidden' } });
     expect(await server.storage.flags.tally(opened.classId)).toEqual([]);
@@ -152,7 +152,11 @@ describe('safety alerts', () => {
     const reloaded = await connectInstructor(server.url, instructor, opened.classId);
     await waitFor(() => expect(last(reloaded, 'alerts:updated')).toHaveLength(1));
     expect(await emitAck(tablet, 'alert:acknowledge', { alertId })).toEqual({ ok: true, data: { isAcknowledged: true } });
-    await waitFor(() => expect(last(reloaded, 'alerts:updated')).toEqual([]));
+    await waitFor(() => expect(last(reloaded, 'alert:resolved')).toEqual({ alertIds: [alertId] }));
+    // Every phone hears which alert was seen; only the one that made it knows the id, and a repeat says so.
+    await waitFor(() => expect(last(a, 'alert:seen')).toEqual({ alertIds: [alertId] }));
+    expect(last(b, 'alert:seen')).toEqual({ alertIds: [alertId] });
+    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true, isSeen: true } });
   });
 });
 
