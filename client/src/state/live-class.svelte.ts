@@ -81,7 +81,17 @@ export class LiveClass {
       this.#tallyReceivedAt = Date.now();
     });
     socket.on('presence:updated', (presence) => (this.#presence = presence));
+    // The whole list on (re)connect, then only changes: raised ones join it, resolved ones leave it.
     socket.on('alerts:updated', (alerts) => (this.#alerts = alerts));
+    socket.on('alert:raised', (raised) => {
+      const known = new Set(this.#alerts.map((alert) => alert.alertId));
+      const added = raised.filter((alert) => !known.has(alert.alertId));
+      if (added.length > 0) this.#alerts = [...this.#alerts, ...added].sort((x, y) => x.createdAt - y.createdAt);
+    });
+    socket.on('alert:resolved', ({ alertIds }) => {
+      const resolved = new Set(alertIds);
+      this.#alerts = this.#alerts.filter((alert) => !resolved.has(alert.alertId));
+    });
     this.#socket = socket;
   }
 
@@ -107,6 +117,13 @@ export class LiveClass {
 
   acknowledgeAlert(alertId: string): void {
     this.#socket?.emit('alert:acknowledge', { alertId }, (result) => {
+      if (!result.ok) this.#error = result.error.message;
+    });
+  }
+
+  /** Marks every open alert seen at once (the tablet's "Acknowledge all"). */
+  acknowledgeAll(): void {
+    this.#socket?.emit('alert:acknowledge-all', {}, (result) => {
       if (!result.ok) this.#error = result.error.message;
     });
   }
