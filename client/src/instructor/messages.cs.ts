@@ -36,7 +36,7 @@ export const cs: Record<keyof typeof en, string> = {
   'live.liveResponses': 'Odpovědi živě',
   'live.tension': 'Napětí',
   'live.relief': 'Uvolnění',
-  'live.fromParticipants': 'od {n} účastníků',
+  'live.fromParticipants': 'one: od {n} účastníka | few: od {n} účastníků | many: od {n} účastníka | other: od {n} účastníků',
   'live.cueList': 'Pokyny',
   'live.jumpTo': 'Přejít na pokyn {n}',
   'live.note': 'Poznámka',

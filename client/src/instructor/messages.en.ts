@@ -34,7 +34,7 @@ export const en = {
   'live.liveResponses': 'Live responses',
   'live.tension': 'Tension',
   'live.relief': 'Relief',
-  'live.fromParticipants': 'from {n} participants',
+  'live.fromParticipants': 'one: from {n} participant | other: from {n} participants',
   'live.cueList': 'Cues',
   'live.jumpTo': 'Go to cue {n}',
   'live.note': 'Note',

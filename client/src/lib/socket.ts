@@ -1,5 +1,5 @@
 /**
- * The one typed Socket.IO client both pages use. WebSocket only: no long-polling round trips on a phone,
+ * The tablet's typed Socket.IO client (the phone has its own small one, `phone-socket.ts`). WebSocket only: no long-polling round trips on a phone,
  * and every reconnect re-runs the handshake, which re-joins the class and brings its full state.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -15,10 +15,4 @@ export function connectSocket(auth: Handshake): AttuneSocket {
     reconnectionDelayMax: 1000,
     randomizationFactor: 0.3,
   });
-}
-
-/** Reads the server's error from a refused handshake (`connect_error`). */
-export function handshakeError(error: Error): { code: string; message: string } | null {
-  const data = (error as Error & { data?: { code?: string; message?: string } }).data;
-  return data?.code ? { code: data.code, message: data.message ?? error.message } : null;
 }

@@ -8,7 +8,8 @@ import * as commonCs from './common.cs';
 import * as commonEn from './common.en';
 import { regionNames } from './regions';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** The distinct placeholders of a string (a plural string repeats them once per form). */
+const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
 const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ['common', commonEn.en, commonCs.cs],

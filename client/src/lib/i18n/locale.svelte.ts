@@ -3,6 +3,8 @@
  * its own `t` over only the catalogues it needs (the phone must stay small); all read this one locale, so
  * switching re-renders every string.
  */
+import { pluralForm } from './plural';
+
 export type Locale = 'cs' | 'en';
 
 const STORAGE_KEY = 'attune.locale';
@@ -47,8 +49,11 @@ export const locale = new LocaleState();
 
 export type Catalogues<K extends string> = Record<Locale, Record<K, string>>;
 
-/** A `t(key, params)` over these catalogues, in the current locale, with `{name}` placeholders filled. */
+/** A `t(key, params)` over these catalogues, in the current locale, with plural forms chosen and `{name}` placeholders filled. */
 export function translator<K extends string>(catalogues: Catalogues<K>) {
-  return (key: K, params: Record<string, string | number> = {}): string =>
-    catalogues[locale.current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return (key: K, params: Record<string, string | number> = {}): string => {
+    const count = params.n ?? params.count;
+    const text = pluralForm(catalogues[locale.current][key], locale.current, typeof count === 'number' ? count : undefined);
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  };
 }
