@@ -100,12 +100,12 @@ export function createApp(deps: AppDeps): App {
     }
   });
   // A sequence file may be up to 1 MB: that router parses its own bodies, so it comes before the 64 KB parser.
-  app.use('/api/sequences', sameOriginOnly, requireInstructor(auth), sequenceRoutes(createSequenceService({ storage })));
+  app.use('/api/sequences', sameOriginOnly, requireInstructor(auth, now), sequenceRoutes(createSequenceService({ storage }), now));
   app.use('/api', express.json({ limit: '64kb' }), sameOriginOnly);
-  app.use('/api/auth', authRoutes(auth, limits));
+  app.use('/api/auth', authRoutes(auth, limits, now));
   // Before the classes router, so a summary request is authenticated once; each of its routes requires sign-in.
-  app.use('/api', summaryRoutes(summaries, requireInstructor(auth)));
-  app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
+  app.use('/api', summaryRoutes(summaries, requireInstructor(auth, now)));
+  app.use('/api/classes', requireInstructor(auth, now), classRoutes(classes, config.PUBLIC_URL));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'api/not_found', message: 'No such API route.' } });
   });

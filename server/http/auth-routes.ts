@@ -10,26 +10,27 @@ import { parseBody } from './http-errors.js';
 import { requireInstructor } from './require-instructor.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 
-export function authRoutes(auth: AuthService, limits: RateLimits): Router {
+/** `now`: the app's one clock. */
+export function authRoutes(auth: AuthService, limits: RateLimits, now: () => number): Router {
   const router = Router();
 
   router.get('/me', async (req, res) => {
     const status: AuthStatus = {
       hasAccounts: await auth.hasAccounts(),
-      instructor: await auth.sessionHolder(readSessionCookie(req.headers.cookie), Date.now()),
+      instructor: await auth.sessionHolder(readSessionCookie(req.headers.cookie), now()),
     };
     res.json(status);
   });
 
   router.post('/signup', async (req, res) => {
-    const session = await auth.signUpFirst(parseBody(credentialsSchema, req), Date.now());
+    const session = await auth.signUpFirst(parseBody(credentialsSchema, req), now());
     setSessionCookie(res, session.secret, req.secure);
     res.status(201).json({ ok: true });
   });
 
   router.post('/signin', async (req, res) => {
     const credentials = parseBody(credentialsSchema, req);
-    const session = await limits.signIn(credentials.email, () => auth.signIn(credentials, Date.now()));
+    const session = await limits.signIn(credentials.email, () => auth.signIn(credentials, now()));
     setSessionCookie(res, session.secret, req.secure);
     res.json({ ok: true });
   });
@@ -43,12 +44,12 @@ export function authRoutes(auth: AuthService, limits: RateLimits): Router {
 
   // Also open to an account that still has its one-time password: replacing it is all such an account may do.
   router.post('/password', async (req, res) => {
-    await auth.changePassword(readSessionCookie(req.headers.cookie), parseBody(passwordChangeSchema, req), Date.now());
+    await auth.changePassword(readSessionCookie(req.headers.cookie), parseBody(passwordChangeSchema, req), now());
     res.json({ ok: true });
   });
 
-  router.post('/instructors', requireInstructor(auth), async (req, res) => {
-    res.status(201).json(await auth.addInstructor(parseBody(credentialsSchema, req), Date.now()));
+  router.post('/instructors', requireInstructor(auth, now), async (req, res) => {
+    res.status(201).json(await auth.addInstructor(parseBody(credentialsSchema, req), now()));
   });
 
   return router;

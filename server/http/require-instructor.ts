@@ -9,9 +9,10 @@ export interface SignedIn {
   email: string;
 }
 
-export function requireInstructor(auth: AuthService): RequestHandler {
+/** `now`: the app's one clock. */
+export function requireInstructor(auth: AuthService, now: () => number): RequestHandler {
   return async (req, res, next) => {
-    const instructor = await auth.instructorForSession(readSessionCookie(req.headers.cookie), Date.now());
+    const instructor = await auth.instructorForSession(readSessionCookie(req.headers.cookie), now());
     if (!instructor) throw new AppError('auth/required', 'Sign in first.');
     res.locals.instructor = instructor;
     next();

@@ -10,13 +10,14 @@ import type { SequenceService } from '../services/sequence-service.js';
 import { parseBody } from './http-errors.js';
 import { signedIn } from './require-instructor.js';
 
-export function sequenceRoutes(sequences: SequenceService): Router {
+/** `now`: the app's one clock. */
+export function sequenceRoutes(sequences: SequenceService, now: () => number): Router {
   const router = Router();
 
   // The file as it is, whatever its declared type: the service tells "not JSON" apart from "not a sequence".
   router.post('/import', express.text({ type: () => true, limit: SEQUENCE_FILE_MAX_BYTES }), async (req, res) => {
     const text = typeof req.body === 'string' ? req.body : '';
-    res.status(201).json(await sequences.importFile(signedIn(res).id, text, Date.now()));
+    res.status(201).json(await sequences.importFile(signedIn(res).id, text, now()));
   });
 
   router.use(express.json({ limit: SEQUENCE_FILE_MAX_BYTES }));
@@ -26,7 +27,7 @@ export function sequenceRoutes(sequences: SequenceService): Router {
   });
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await sequences.create(signedIn(res).id, parseBody(sequenceInputSchema, req), Date.now()));
+    res.status(201).json(await sequences.create(signedIn(res).id, parseBody(sequenceInputSchema, req), now()));
   });
 
   router.get('/:sequenceId', async (req, res) => {
@@ -35,7 +36,7 @@ export function sequenceRoutes(sequences: SequenceService): Router {
 
   router.put('/:sequenceId', async (req, res) => {
     const input = parseBody(sequenceInputSchema, req);
-    res.json(await sequences.update(req.params.sequenceId, signedIn(res).id, input, Date.now()));
+    res.json(await sequences.update(req.params.sequenceId, signedIn(res).id, input, now()));
   });
 
   router.delete('/:sequenceId', async (req, res) => {
@@ -44,7 +45,7 @@ export function sequenceRoutes(sequences: SequenceService): Router {
   });
 
   router.post('/:sequenceId/duplicate', async (req, res) => {
-    res.status(201).json(await sequences.duplicate(req.params.sequenceId, signedIn(res).id, Date.now()));
+    res.status(201).json(await sequences.duplicate(req.params.sequenceId, signedIn(res).id, now()));
   });
 
   router.get('/:sequenceId/export', async (req, res) => {

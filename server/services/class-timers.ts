@@ -28,7 +28,6 @@ export function createClassTimers(onDue: (classId: string, revision: number) => 
       }, Math.max(0, dueAt - now) + FIRE_MARGIN_MS);
       timers.set(classId, timer);
     },
-    cancel,
     stop(): void {
       for (const classId of [...timers.keys()]) cancel(classId);
     },
