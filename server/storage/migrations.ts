@@ -262,3 +262,9 @@ export async function migrateToLatest(db: Kysely<unknown>, options: { migrationT
   const { error } = await new Migrator({ db, provider, migrationTableSchema: options.migrationTableSchema }).migrateToLatest();
   if (error) throw error;
 }
+
+/** Brings the database to the named migration and no further: how the migration tests build an older schema. */
+export async function migrateTo(db: Kysely<unknown>, target: string, options: { migrationTableSchema?: string } = {}): Promise<void> {
+  const { error } = await new Migrator({ db, provider, migrationTableSchema: options.migrationTableSchema }).migrateTo(target);
+  if (error) throw error;
+}

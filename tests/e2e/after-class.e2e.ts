@@ -101,7 +101,7 @@ test('four phones end the class: three send feedback, one skips; the summary, it
   await desk.getByRole('button', { name: 'Next cue' }).click();
   await expect(p4.getByRole('region', { name: 'Aktuální pokyn' })).toContainText(/2 z \d+/);
   await p4.getByRole('button', { name: 'Uvolnění' }).click();
-  await expect(live).toContainText('from 1 participants');
+  await expect(live).toContainText('from 1 participant');
 
   desk.once('dialog', (dialog) => void dialog.accept());
   await desk.getByRole('button', { name: 'End class' }).click();

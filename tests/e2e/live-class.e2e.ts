@@ -85,7 +85,7 @@ test('a phone cut off the network keeps its taps and counts them once when back,
     await desk.getByRole('button', { name: 'Previous cue' }).click();
     await expect(live).toContainText('1 Tension');
     await expect(live).toContainText('1 Relief');
-    await expect(live).toContainText('from 1 participants');
+    await expect(live).toContainText('from 1 participant');
     await expect(phone.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);
   } finally {
     await proxy.close();
