@@ -48,6 +48,12 @@ describe('accounts', () => {
     expect(stored?.passwordHash).not.toContain('correct horse');
   });
 
+  it('answers an unknown /api route 404 with its own code', async () => {
+    const response = await httpClient(server.url).request('GET', '/api/no-such-route');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'api/not_found' } });
+  });
+
   it('refuses bad input with a message naming the field', async () => {
     const client = httpClient(server.url);
     const response = await client.request('POST', '/api/auth/signup', { email: 'nope', password: 'short' });

@@ -50,7 +50,10 @@ describe('a participant’s messages', () => {
     const { opened } = await runningClass();
     const [eager, calm] = await Promise.all([connectParticipant(server!.url, opened.code), connectParticipant(server!.url, opened.code)]);
     const acks = [];
-    for (let i = 0; i < 30; i++) acks.push(await emitAck(eager, 'flag:submit', flag()));
+    // 20 flags (the most one participant may send on a cue), then 10 details: 30 messages in all.
+    const sent = Array.from({ length: 20 }, flag);
+    for (const tap of sent) acks.push(await emitAck(eager, 'flag:submit', tap));
+    for (const tap of sent.slice(0, 10)) acks.push(await emitAck(eager, 'flag:detail', { flagId: tap.flagId, region: 'neck' }));
     expect(acks.every((ack) => ack.ok)).toBe(true);
     const refused = await emitAck(eager, 'flag:submit', flag());
     expect(refused).toMatchObject({ ok: false, error: { code: 'rate/limited', message: expect.stringMatching(/try again in \d+ s/) } });
@@ -59,7 +62,7 @@ describe('a participant’s messages', () => {
     // Not a ban of the class: another participant flags as usual, and the limited one is still connected.
     expect(await emitAck(calm, 'flag:submit', flag())).toEqual({ ok: true, data: { duplicate: false } });
     expect(eager.connected).toBe(true);
-    expect(await server!.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 31, relief: 0, participants: 2 }]);
+    expect(await server!.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 21, relief: 0, participants: 2 }]);
   });
 
   it('a phone that hits the limit keeps its taps and delivers every one of them, once, when the window passes', async () => {
