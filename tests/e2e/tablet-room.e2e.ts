@@ -13,15 +13,27 @@ import { expect as baseExpect, expectAccessible, newPhone, newTablet, screenshot
 // The machine is shared: waits are generous, the assertions are not.
 const expect = baseExpect.configure({ timeout: 15_000 });
 
-/** axe and a screenshot in English, then the same in Czech (the page's own switch), then back to English. */
-async function inBothLanguages(desk: Page, name: string, czechCheck: (desk: Page) => Promise<void>): Promise<void> {
+/**
+ * axe and a screenshot in English, then the same in Czech (the page's own switch), then back to English. A
+ * state inside a modal dialog gives `reopen`: the dialog is closed to reach the switch and opened again.
+ */
+async function inBothLanguages(
+  desk: Page,
+  name: string,
+  czechCheck: (desk: Page) => Promise<void>,
+  reopen?: (desk: Page, language: 'cs' | 'en') => Promise<void>,
+): Promise<void> {
   await expectAccessible(desk, `${name} (en)`);
   await screenshot(desk, `${name}-en`);
+  if (reopen) await desk.keyboard.press('Escape');
   await desk.getByRole('button', { name: 'Čeština' }).click();
+  if (reopen) await reopen(desk, 'cs');
   await czechCheck(desk);
   await expectAccessible(desk, `${name} (cs)`);
   await screenshot(desk, `${name}-cs`);
+  if (reopen) await desk.keyboard.press('Escape');
   await desk.getByRole('button', { name: 'English' }).click();
+  if (reopen) await reopen(desk, 'en');
 }
 
 const fontPx = (page: Page, selector: string) =>
@@ -74,7 +86,7 @@ test('a class on the tablet from lobby to ended, legible from the mat and driven
   expect((await dialog.locator('svg').boundingBox())!.height).toBeGreaterThanOrEqual(820 / 3);
   await inBothLanguages(desk, 'tablet-room-join-dialog', async (d) => {
     await expect(d.getByRole('dialog').getByRole('region', { name: 'Kód pro připojení' })).toBeVisible();
-  });
+  }, (d, language) => d.getByRole('button', { name: language === 'cs' ? 'Ukázat kód pro připojení' : 'Show join code' }).click());
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(live).toBeVisible();
@@ -132,7 +144,7 @@ test('a class on the tablet from lobby to ended, legible from the mat and driven
   await expect(endDialog).toBeVisible();
   await inBothLanguages(desk, 'tablet-room-end-dialog', async (d) => {
     await expect(d.getByRole('dialog', { name: 'Ukončit lekci pro všechny?' }).getByRole('button', { name: 'Ukončit lekci' })).toBeVisible();
-  });
+  }, (d, language) => d.getByRole('button', { name: language === 'cs' ? 'Ukončit lekci' : 'End class' }).click());
   await endDialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(endDialog).toHaveCount(0);
   await expect(desk.getByRole('status').filter({ hasText: 'Running' })).toBeVisible();
