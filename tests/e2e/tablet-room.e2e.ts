@@ -5,9 +5,9 @@
  * screenshots in English and Czech at every state.
  */
 import { randomUUID } from 'node:crypto';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { connectParticipant, emitAck } from '../helpers/clients.js';
-import { cue, joinPhone, openClassOnTablet } from './class-steps.js';
+import { cue } from './class-steps.js';
 import { expect as baseExpect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
 
 // The machine is shared: waits are generous, the assertions are not.
@@ -34,6 +34,27 @@ async function inBothLanguages(
   if (reopen) await desk.keyboard.press('Escape');
   await desk.getByRole('button', { name: 'English' }).click();
   if (reopen) await reopen(desk, 'en');
+}
+
+/** class-steps' openClassOnTablet and joinPhone, with this file's generous waits (the machine is shared). */
+async function openClassOnTablet(browser: Browser, url: string): Promise<{ desk: Page; code: string }> {
+  const { page: desk } = await newTablet(browser);
+  await desk.goto(`${url}/instructor`);
+  await desk.getByLabel('E-mail').fill('lead@clinic.test');
+  await desk.getByLabel('Password').fill('correct horse battery');
+  await desk.getByRole('button', { name: 'Create account' }).click();
+  await desk.getByRole('button', { name: 'Open class' }).first().click();
+  const joinCode = desk.getByRole('region', { name: 'Join code' });
+  await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
+  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
+}
+
+async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
+  const { page } = await newPhone(browser);
+  await page.goto(`${url}/join/${code}`);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByText('Waiting for the class to start')).toBeVisible();
+  return page;
 }
 
 const fontPx = (page: Page, selector: string) =>
