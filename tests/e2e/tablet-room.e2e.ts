@@ -130,8 +130,8 @@ test('a class on the tablet from lobby to ended, legible from the mat and driven
   await expect(cue(p1)).toContainText('2 of 12');
   await expect(position).toContainText('2 of 12');
   expect(await desk.evaluate(() => (window as unknown as { clicks: number }).clicks)).toBe(0);
-  await expect(desk.getByRole('button', { name: 'Resume' })).toBeVisible();
-  await expect(desk.getByRole('button', { name: 'Pause' })).toHaveCount(0);
+  await expect(desk.getByRole('button', { name: 'Resume', exact: true })).toBeVisible();
+  await expect(desk.getByRole('button', { name: 'Pause', exact: true })).toHaveCount(0);
 
   // Paused is a band across the room; the countdown, the note and the next cue are large.
   await expect(desk.getByText('Resume with the button, Space or B')).toBeVisible();
@@ -146,7 +146,7 @@ test('a class on the tablet from lobby to ended, legible from the mat and driven
   // B resumes; PageDown/PageUp and the arrows move, wherever the focus is.
   await desk.keyboard.press('b');
   await expect(desk.getByRole('status').filter({ hasText: 'Running' })).toBeVisible();
-  await expect(desk.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(desk.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
   for (const [key, n] of [['PageDown', 3], ['PageUp', 2], ['ArrowRight', 3], ['ArrowLeft', 2], ['ArrowDown', 3], ['ArrowUp', 2]] as const) {
     await desk.keyboard.press(key);
     await expect(position).toContainText(`${n} of 12`);
