@@ -61,7 +61,7 @@ const fontPx = (page: Page, selector: string) =>
   page.locator(selector).first().evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
 
 test('a class on the tablet from lobby to ended, legible from the mat and driven by a clicker', async ({ browser, server }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(600_000);
   const { desk, code } = await openClassOnTablet(browser, server.url);
 
   // Lobby: the QR code at least a third of the screen's height, the code beside it.
