@@ -10,6 +10,7 @@ import express, { Router, type Request } from 'express';
 import type { PublicClassState } from '../../shared/schemas/class.js';
 import { joinPageStringsCs as phoneCs, joinPageStringsEn as phoneEn } from '../../shared/join-page-strings.js';
 import type { ClassService } from '../services/class-service.js';
+import { notFoundStringsCs as commonCs, notFoundStringsEn as commonEn } from '../../shared/not-found-strings.js';
 
 const INITIAL_STATE_MARK = '<!--attune-initial-state-->';
 const APP_MOUNT = '<div id="app"></div>';
@@ -42,7 +43,31 @@ export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinP
 
   router.get(['/instructor', '/instructor/*rest'], (_req, res) => sendHtml(res, instructorHtml));
 
+  // Any other address is no page: a 404 a person can read, in their language with the other one below.
+  router.use((req, res) => sendHtml(res.status(404), notFoundHtml(req.acceptsLanguages('en', 'cs') === 'cs' ? 'cs' : 'en')));
+
   return router;
+}
+
+/** The page for an address that is no page, in `language` first and then the other of Czech and English. */
+function notFoundHtml(language: 'cs' | 'en'): string {
+  const [first, second] = language === 'cs' ? [commonCs, commonEn] : [commonEn, commonCs];
+  const other = language === 'cs' ? 'en' : 'cs';
+  return (
+    `<!doctype html><html lang="${language}"><head><meta charset="utf-8" />` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1" />` +
+    `<title>${escapeHtml(first['notFound.heading'])} · Attune</title>` +
+    `<style>body{margin:0;font-family:system-ui,sans-serif;background:#f6f2ec;color:#211d18;line-height:1.45}` +
+    `main{max-width:36rem;margin:12vh auto;padding:0 1.5rem}h1{font-size:2.5rem;line-height:1.15;margin:0 0 .75rem}` +
+    `p{font-size:1.25rem}.code{color:#5b5248;font-size:1rem;margin:0}a{display:inline-block;padding:.75rem 1.25rem;` +
+    `border-radius:.875rem;background:#1f5c58;color:#fff;font-weight:700;text-decoration:none}` +
+    `a:focus-visible{outline:3px solid #1f5c58;outline-offset:3px}section{margin-top:3rem;border-top:1px solid #d6ccbf;color:#5b5248}` +
+    `section h2{font-size:1.25rem;margin:1.5rem 0 .25rem}section p{font-size:1rem}</style></head>` +
+    `<body><main><p class="code">404</p><h1>${escapeHtml(first['notFound.heading'])}</h1>` +
+    `<p>${escapeHtml(first['notFound.text'])}</p><p><a href="/">${escapeHtml(first['notFound.home'])}</a></p>` +
+    `<section lang="${other}"><h2>${escapeHtml(second['notFound.heading'])}</h2><p>${escapeHtml(second['notFound.text'])}</p></section>` +
+    `</main></body></html>`
+  );
 }
 
 /** Replaces the page's stylesheet links with the stylesheets themselves. */

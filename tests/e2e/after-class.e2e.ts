@@ -12,6 +12,7 @@ import type { Sequence } from '../../shared/schemas/sequence.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, httpClient, last, type TestSocket } from '../helpers/clients.js';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { endClassOnTablet } from './class-steps.js';
 import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLET, test } from './fixtures.js';
 
 let server: SpawnedServer;
@@ -103,8 +104,7 @@ test('four phones end the class: three send feedback, one skips; the summary, it
   await p4.getByRole('button', { name: 'Uvolnění' }).click();
   await expect(live).toContainText('from 1 participant');
 
-  desk.once('dialog', (dialog) => void dialog.accept());
-  await desk.getByRole('button', { name: 'End class' }).click();
+  await endClassOnTablet(desk);
 
   // Every phone becomes the feedback form.
   for (const phone of [p1, p2, p3]) await expect(phone.getByRole('button', { name: 'Send feedback' })).toBeVisible();
@@ -147,7 +147,7 @@ test('four phones end the class: three send feedback, one skips; the summary, it
   await screenshot(p4, 'phone-feedback-skipped');
 
   // The instructor reads the summary from the ended class.
-  await desk.getByRole('link', { name: 'Read the summary' }).click();
+  await desk.getByRole('link', { name: 'Open summary' }).click();
   await expect(desk).toHaveURL(new RegExp(`/instructor/classes/${opened.classId}/summary$`));
   const feedback = desk.getByRole('region', { name: 'Feedback' });
   await expect(feedback).toContainText('3 answers');

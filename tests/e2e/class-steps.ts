@@ -32,3 +32,10 @@ export async function joinPhone(browser: Browser, url: string, code: string): Pr
 
 /** The phone's current cue, by its contract name. */
 export const cue = (page: Page) => page.getByRole('region', { name: 'Current cue' });
+
+/** Ends the class on the tablet: End class, then the in-page dialog's own End class button. */
+export async function endClassOnTablet(desk: Page): Promise<void> {
+  await desk.getByRole('button', { name: 'End class' }).click();
+  await desk.getByRole('dialog').getByRole('button', { name: 'End class' }).click();
+  await expect(desk.getByRole('dialog')).toHaveCount(0);
+}

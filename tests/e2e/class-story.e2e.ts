@@ -2,6 +2,7 @@
  * The whole story of a class in real Chromium: the instructor's tablet and two phones, driven only through
  * the roles and English accessible names of PRODUCT.md's interface contract.
  */
+import { endClassOnTablet } from './class-steps.js';
 import { expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
 
 test('an instructor runs a class for two phones, from first account to end', async ({ browser, server }) => {
@@ -93,8 +94,7 @@ test('an instructor runs a class for two phones, from first account to end', asy
   await expect(desk.getByText('Joined').locator('..')).toContainText('2');
 
   // End: phones say so.
-  desk.once('dialog', (dialog) => void dialog.accept());
-  await desk.getByRole('button', { name: 'End class' }).click();
+  await endClassOnTablet(desk);
   for (const phone of [phone1, phone2]) await expect(phone.getByText('The class has ended')).toBeVisible();
   await screenshot(phone1, 'phone-ended');
 });

@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { cue, joinPhone, openClassOnTablet } from './class-steps.js';
+import { cue, joinPhone, openClassOnTablet, endClassOnTablet } from './class-steps.js';
 import { expect, expectAccessible, screenshot, test } from './fixtures.js';
 
 
@@ -126,8 +126,7 @@ test('two classes at once keep their cues, counts and endings apart', async ({ b
   await phoneTwo.getByRole('button', { name: 'Relief' }).click();
   await expect(two.desk.getByRole('region', { name: 'Live responses' })).toContainText('1 Relief');
   await expect(one.desk.getByRole('region', { name: 'Live responses' })).toContainText('0 Relief');
-  two.desk.once('dialog', (dialog) => void dialog.accept());
-  await two.desk.getByRole('button', { name: 'End class' }).click();
+  await endClassOnTablet(two.desk);
   await expect(phoneTwo.getByText('The class has ended')).toBeVisible();
   await expect(cue(phoneOne)).toContainText(/2 of \d+/);
 });

@@ -5,6 +5,7 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { endClassOnTablet } from './class-steps.js';
 import { expect, newPhone, newTablet, test } from './fixtures.js';
 
 let server: SpawnedServer;
@@ -73,11 +74,10 @@ test('every page of a whole class runs under the strict CSP without a single vio
   await expect(mobile.getByRole('region', { name: 'Current cue' })).toContainText(/1 of \d+/);
   await collect(mobile, violations);
 
-  desk.once('dialog', (dialog) => void dialog.accept());
-  await desk.getByRole('button', { name: 'End class' }).click();
+  await endClassOnTablet(desk);
   await expect(mobile.getByRole('button', { name: 'Send feedback' })).toBeVisible();
   await collect(mobile, violations);
-  await desk.getByRole('link', { name: 'Read the summary' }).click();
+  await desk.getByRole('link', { name: 'Open summary' }).click();
   await expect(desk.getByRole('link', { name: 'Export CSV' })).toBeVisible();
   await collect(desk, violations);
   // The other pages after class: printable summary, trend, past classes.
