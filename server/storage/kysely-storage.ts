@@ -10,6 +10,7 @@ import type { FlagKind, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
 import { createAfterClassStorage } from './kysely-after-class.js';
+import { createInsightsStorage } from './kysely-insights.js';
 import type { ClassRecord, InstructorRecord, Storage } from './storage.js';
 
 /**
@@ -24,6 +25,7 @@ export function createKyselyStorage(
 ): Storage {
   return {
     ...createAfterClassStorage(db, toClass),
+    ...createInsightsStorage(db),
 
     async ping() {
       await sql`select 1`.execute(db);

@@ -10,6 +10,7 @@ import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
+import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition } from '../domain/timeline.js';
 
 export interface InstructorRecord {
@@ -188,4 +189,10 @@ export interface Storage {
    * Returns how many flags were deleted.
    */
   archiveFlags(classId: string, now: number): Promise<number>;
+
+  /**
+   * Insights (issue 15): per class, cue and kind, how many distinct participants flagged it, from the raw flags
+   * (a class whose raw flags retention archived has no rows).
+   */
+  countFlaggersOfClasses(classIds: string[]): Promise<(CueFlaggers & { classId: string })[]>;
 }
