@@ -214,7 +214,7 @@ export const cs: Record<keyof typeof en, string> = {
   'insights.whereUpperBack': 'mezi lopatkami',
   'insights.tensionNumbers': 'V těchto lekcích u něj napětí označilo {flagged} z {joined} účastníků ({share}), u průměrného pokynu týchž lekcí {average}.',
   'insights.reliefNumbers': 'V těchto lekcích u něj uvolnění označilo {flagged} z {joined} účastníků ({share}), u průměrného pokynu týchž lekcí {average}.',
-  'insights.regionNumbers': '{region}: {flags} z jeho {of} označení.',
+  'insights.regionNumbers': 'Kde: {region}, {flags} z jeho {of} označení.',
   'insights.barCue': 'tento pokyn',
   'insights.barAverage': 'průměrný pokyn',
   'insights.ruleHeading': 'Jak to počítáme',

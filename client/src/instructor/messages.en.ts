@@ -212,7 +212,7 @@ export const en = {
   'insights.whereUpperBack': 'between the shoulder blades',
   'insights.tensionNumbers': 'In those classes {flagged} of {joined} participants flagged tension on it ({share}); the average cue of the same classes drew {average}.',
   'insights.reliefNumbers': 'In those classes {flagged} of {joined} participants flagged relief on it ({share}); the average cue of the same classes drew {average}.',
-  'insights.regionNumbers': '{region}: {flags} of its {of} flags.',
+  'insights.regionNumbers': 'Where: {region}, {flags} of its {of} flags.',
   'insights.barCue': 'this cue',
   'insights.barAverage': 'average cue',
   'insights.ruleHeading': 'How this is worked out',
