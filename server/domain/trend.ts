@@ -26,7 +26,7 @@ export interface TrendClassInput {
 }
 
 /** The trend over `classes` (oldest first); the newest class names the cues and the sequence. */
-export function buildTrend(sequenceId: string, classes: TrendClassInput[], threshold: number): SequenceTrend {
+export function buildTrend(sequenceId: string, classes: TrendClassInput[], threshold: number): Omit<SequenceTrend, 'insights'> {
   const newest = classes.at(-1);
   return {
     sequenceId,

@@ -1,7 +1,7 @@
 /**
  * After class, for the signed-in instructor: a class's summary (JSON, and as CSV and JSON downloads), the
- * list of past classes, a sequence's trend, and the threshold setting. Another instructor's class or sequence
- * is 404, like a missing one.
+ * list of past classes, a sequence's trend and its insights, and the threshold setting. Another instructor's
+ * class or sequence is 404, like a missing one.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../shared/errors.js';
@@ -39,6 +39,10 @@ export function summaryRoutes(summaries: SummaryService, requireInstructor: Requ
 
   router.get('/trends/:sequenceId', requireInstructor, async (req: Request<{ sequenceId: string }>, res) => {
     res.json(await summaries.trend(req.params.sequenceId, signedIn(res).id));
+  });
+
+  router.get('/trends/:sequenceId/insights', requireInstructor, async (req: Request<{ sequenceId: string }>, res) => {
+    res.json(await summaries.insights(req.params.sequenceId, signedIn(res).id));
   });
 
   router.get('/settings/summary', requireInstructor, async (_req, res) => {

@@ -4,11 +4,12 @@
  * Only the instructor's own classes and sequences: anyone else's answers exactly like a missing one.
  */
 import { AppError } from '../../shared/errors.js';
-import type { ClassHistoryPage, ClassSummary, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { buildTrend } from '../domain/trend.js';
-import type { Storage } from '../storage/storage.js';
+import type { ClassOverview, Storage } from '../storage/storage.js';
 import type { ClassService } from './class-service.js';
 
 export const HISTORY_PAGE_SIZE = 20;
@@ -22,6 +23,33 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
 
   async function threshold(instructorId: string): Promise<number> {
     return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
+  }
+
+  /** The sequence's classes (newest `limit`, oldest first); a sequence never run must still be the instructor's. */
+  async function sequenceClasses(sequenceId: string, instructorId: string, limit: number) {
+    const overviews = await storage.classes.listOfSequence(instructorId, sequenceId, limit);
+    const sequence = overviews.length === 0 ? await storage.sequences.get(sequenceId, instructorId) : null;
+    if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+    return { overviews, sequence };
+  }
+
+  /** The insights of these classes (oldest first): per class its flags, the cues it showed, who flagged what. */
+  async function insightsOf(overviews: ClassOverview[], k: number): Promise<SequenceInsights> {
+    const recent = overviews.slice(-INSIGHT_MAX_CLASSES);
+    const ids = recent.map((o) => o.record.id);
+    const [perClass, flaggers] = await Promise.all([
+      Promise.all(recent.map((o) => Promise.all([storage.flags.figures(o.record.id), storage.classes.listTransitions(o.record.id)]))),
+      storage.flags.flaggersOfClasses(ids),
+    ]);
+    const classes = recent.map(({ record, participants }, i) => ({
+      classId: record.id,
+      participants,
+      cueCount: record.cues.length,
+      shownCues: perClass[i]![1].filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.cueIndex),
+      figures: perClass[i]![0],
+      flaggers: flaggers.filter((f) => f.classId === record.id),
+    }));
+    return buildInsights(classes, (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
   }
 
   return {
@@ -63,9 +91,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
 
     /** The trend of one of the instructor's sequences across its classes (also of a since deleted sequence). */
     async trend(sequenceId: string, instructorId: string): Promise<SequenceTrend> {
-      const overviews = await storage.classes.listOfSequence(instructorId, sequenceId, TREND_MAX_CLASSES);
-      const sequence = overviews.length === 0 ? await storage.sequences.get(sequenceId, instructorId) : null;
-      if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+      const { overviews, sequence } = await sequenceClasses(sequenceId, instructorId, TREND_MAX_CLASSES);
       const [tallies, k] = await Promise.all([storage.flags.tallyOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
       const trend = buildTrend(
         sequenceId,
@@ -83,8 +109,18 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
         })),
         k,
       );
+      const insights = await insightsOf(overviews, k);
       // A sequence not yet run has no class to name it.
-      return sequence ? { ...trend, title: sequence.title, language: sequence.language } : trend;
+      return sequence ? { ...trend, title: sequence.title, language: sequence.language, insights } : { ...trend, insights };
+    },
+
+    /**
+     * The insights alone, for the editor's line beside each cue (and, later, the clinic lead's overview of every
+     * sequence: call it with the sequence owner's id). Only the newest classes are loaded.
+     */
+    async insights(sequenceId: string, instructorId: string): Promise<SequenceInsights> {
+      const [{ overviews }, k] = await Promise.all([sequenceClasses(sequenceId, instructorId, INSIGHT_MAX_CLASSES), threshold(instructorId)]);
+      return insightsOf(overviews, k);
     },
 
     async settings(instructorId: string): Promise<SummarySettings> {

@@ -175,6 +175,17 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       return row && row.flags_archived_at !== null ? archivedFigures(db, classId) : rawFigures(db, classId);
     },
 
+    async flaggersOfClasses(classIds) {
+      if (classIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => ['class_id', 'cue_index', 'kind', eb.fn.count<number>('participant_id').distinct().as('participants')])
+        .where('class_id', 'in', classIds)
+        .groupBy(['class_id', 'cue_index', 'kind'])
+        .execute();
+      return rows.map((r) => ({ classId: r.class_id, cueIndex: Number(r.cue_index), kind: r.kind as FlagKind, participants: Number(r.participants) }));
+    },
+
     async tallyOfClasses(classIds) {
       // The live tallies stay when retention deletes the raw flags, so archived and running classes read alike.
       if (classIds.length === 0) return [];

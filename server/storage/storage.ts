@@ -11,6 +11,7 @@ import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
+import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition } from '../domain/timeline.js';
 
 export interface InstructorRecord {
@@ -196,6 +197,11 @@ export interface FlagStorage {
   figures(classId: string): Promise<FlagFigures>;
   /** Per class and cue, the tallies of these classes, raw or archived alike. */
   tallyOfClasses(classIds: string[]): Promise<(CueTally & { classId: string })[]>;
+  /**
+   * For the insights: per class, cue and kind, how many distinct participants flagged it, from the raw flags
+   * (a class whose raw flags retention archived has no rows).
+   */
+  flaggersOfClasses(classIds: string[]): Promise<(CueFlaggers & { classId: string })[]>;
 }
 
 /** Safety alerts ("Need to stop"). */
@@ -228,6 +234,7 @@ export interface ArchiveStorage {
    * flags and what is kept per participant (counts per cue, tombstones). Returns how many flags were deleted.
    */
   archiveFlags(classId: string, now: number): Promise<number>;
+
 }
 
 export interface Storage {

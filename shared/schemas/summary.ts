@@ -139,6 +139,49 @@ export interface SequenceTrend {
   threshold: number;
   classes: TrendClass[];
   cues: CueTrend[];
+  /** What its recent classes say about its cues (server/domain/insights.ts). */
+  insights: SequenceInsights;
+}
+
+/**
+ * One cue that stood out, for tension or for relief, across a sequence's recent classes. A class counts for the
+ * cue when at least `threshold` participants flagged the cue there; the cue stands out in a class when the
+ * lower bound of the 95% Wilson interval of its share (participants who flagged this kind / participants who
+ * joined) is above that class's average share over the cues it showed.
+ */
+export interface CueInsight {
+  cueIndex: number;
+  /** The cue's text in the newest class. */
+  text: string;
+  kind: FlagKind;
+  /** Classes in which it stood out. */
+  classes: number;
+  /** Of the classes considered, those that counted for this cue (at least `threshold` participants flagged it). */
+  countedClasses: number;
+  /** In the classes where it stood out, together: participants who flagged this kind on it, of those who joined. */
+  flaggedBy: number;
+  joined: number;
+  /** In those classes, the mean of each class's average share over its cues (0-1): what the cue beat. */
+  classAverage: number;
+  /** Where most (more than half) of its flags of this kind in those classes were, with their numbers; else null. */
+  region: { region: RegionId; flags: number; of: number } | null;
+}
+
+/** Insights into a sequence's cues over its recent classes; empty lists when nothing stands out (or too few answered). */
+export interface SequenceInsights {
+  /** The instructor's threshold K, also the minimum of participants behind a cue in a class that counts. */
+  threshold: number;
+  /** The rule's constants: the newest classes considered, and in how many of them a cue must stand out. */
+  maxClasses: number;
+  minClasses: number;
+  /** Classes considered: the newest (up to `maxClasses`) that have started. */
+  consideredClasses: number;
+  /** The most classes that counted for any one cue: below `minClasses`, no cue can be named yet. */
+  mostCountedClasses: number;
+  /** Cues that raised tension, most classes first. */
+  tension: CueInsight[];
+  /** Cues that reliably brought relief, most classes first. */
+  relief: CueInsight[];
 }
 
 /** The smallest and largest threshold an instructor may choose; below 2 nothing would be protected. */

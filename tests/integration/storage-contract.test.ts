@@ -640,6 +640,25 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.flags.tallyOfClasses([])).toEqual([]);
     });
 
+    it('counts distinct participants per cue and kind (insights), from the raw flags only', async () => {
+      const { record: old } = await endedClass();
+      const { record: recent } = await endedClass({ code: 'P3R4ST' });
+      await flagged(old.id, T0 + 15);
+      await flagged(recent.id, T0 + 5_000);
+      const sorted = (list: Awaited<ReturnType<Storage['flags']['flaggersOfClasses']>>) =>
+        [...list].sort((x, y) => x.classId.localeCompare(y.classId) || x.cueIndex - y.cueIndex || x.kind.localeCompare(y.kind));
+      // One participant's two tension taps on cue 1 are one participant.
+      const counts = (classId: string): Awaited<ReturnType<Storage['flags']['flaggersOfClasses']>> => [
+        { classId, cueIndex: 0, kind: 'relief', participants: 1 },
+        { classId, cueIndex: 0, kind: 'tension', participants: 2 },
+        { classId, cueIndex: 1, kind: 'relief', participants: 1 },
+      ];
+      expect(sorted(await storage.flags.flaggersOfClasses([old.id, recent.id]))).toEqual(sorted([...counts(old.id), ...counts(recent.id)]));
+      await storage.archive.archiveFlags(old.id, T0 + 2_000);
+      expect(sorted(await storage.flags.flaggersOfClasses([old.id, recent.id]))).toEqual(counts(recent.id));
+      expect(await storage.flags.flaggersOfClasses([])).toEqual([]);
+    });
+
     it('pages through an instructor’s started classes, newest first, with participants and feedback', async () => {
       const { instructor, sequence, record: first } = await endedClass({ createdAt: T0 });
       const a = (await join(first.id, 'token-hash-a', T0)).id;
