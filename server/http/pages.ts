@@ -41,7 +41,9 @@ export function pageRoutes(clientDir: string, storage: Storage): Router {
     const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;
-    const html = participantHtml.replace(INITIAL_STATE_MARK, block).replace(APP_MOUNT, `<div id="app">${renderCue(state, req)}</div>`);
+    // Replacer functions: a string replacement would read `$'`, `$&` or `` $` `` in a title or cue as a pattern.
+    const mount = `<div id="app">${renderCue(state, req)}</div>`;
+    const html = participantHtml.replace(INITIAL_STATE_MARK, () => block).replace(APP_MOUNT, () => mount);
     sendHtml(res.status(record ? 200 : 404), html);
   });
 
@@ -66,8 +68,8 @@ function renderCue(state: PublicClassState | null, req: Request): string {
   if (!state?.cue || (state.status !== 'running' && state.status !== 'paused')) return '';
   const messages = req.acceptsLanguages('en', 'cs') === 'cs' ? phoneCs : phoneEn;
   const position = messages['participant.cuePosition']
-    .replace('{current}', String(state.cueIndex + 1))
-    .replace('{total}', String(state.cueCount));
+    .replace('{current}', () => String(state.cueIndex + 1))
+    .replace('{total}', () => String(state.cueCount));
   return (
     `<div class="shell"><main class="page in-class">` +
     `<section class="cue" aria-label="${escapeHtml(messages['participant.cueRegion'])}" lang="${state.language}">` +

@@ -96,7 +96,7 @@ function testClientDir(): string {
   if (existsSync('dist/client/participant.html')) return 'dist/client';
   const dir = join(tmpdir(), 'attune-test-client');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'participant.html'), '<!doctype html><title>p</title><!--attune-initial-state-->');
+  writeFileSync(join(dir, 'participant.html'), '<!doctype html><title>p</title><!--attune-initial-state--><div id="app"></div>');
   writeFileSync(join(dir, 'instructor.html'), '<!doctype html><title>i</title>');
   return dir;
 }
