@@ -17,7 +17,8 @@ import { requireInstructor } from './http/require-instructor.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
 import { summaryRoutes } from './http/summary-routes.js';
-import { createRateLimits, type RateLimitRules } from './rate-limits.js';
+import { createRateLimits, type RateLimitRules, type SignInDelay } from './rate-limits.js';
+import type { TrustProxy } from './realtime/handshake-guard.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   starterSequences: SequenceInput[];
   /** Replaces some of the default rate limits (server/rate-limits.ts); tests use small ones. */
   rateLimits?: Partial<RateLimitRules>;
+  /** Replaces the default progressive sign-in delay (server/rate-limits.ts). */
+  signInDelay?: SignInDelay;
 }
 
 export interface App {
@@ -51,9 +54,19 @@ export function createApp(deps: AppDeps): App {
   const { storage, logger, config } = deps;
   const app = express();
   const httpServer = createServer(app);
-  const auth = createAuthService({ storage, starterSequences: deps.starterSequences });
-  const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits });
-  const sockets = createSocketServer(httpServer, { storage, auth, limits, logger, redis: deps.redis });
+  // The socket server is made after the auth service it needs; the port reaches it once it exists.
+  const auth = createAuthService({
+    storage,
+    starterSequences: deps.starterSequences,
+    sessionSockets: {
+      sessionEnded: (idHash) => sockets.sessions.sessionEnded(idHash),
+      otherSessionsEnded: (instructorId, keepIdHash) => sockets.sessions.otherSessionsEnded(instructorId, keepIdHash),
+    },
+  });
+  const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
+  app.set('trust proxy', config.TRUST_PROXY);
+  const trustProxy = app.get('trust proxy fn') as TrustProxy;
+  const sockets = createSocketServer(httpServer, { storage, auth, limits, logger, redis: deps.redis, trustProxy });
   const feedbackWindowMs = config.FEEDBACK_WINDOW_MINUTES === undefined ? undefined : config.FEEDBACK_WINDOW_MINUTES * 60_000;
   const classes = createClassService({
     storage,
@@ -100,7 +113,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'input/invalid', message: 'No such API route.' } });
   });
-  app.use(pageRoutes(config.CLIENT_DIR, storage));
+  app.use(pageRoutes(config.CLIENT_DIR, storage, limits));
   app.use(errorHandler(logger));
 
   return {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import express, { Router, type Request } from 'express';
 import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { PublicClassState } from '../../shared/schemas/class.js';
+import { isCodeOpen } from '../domain/join-rules.js';
+import type { RateLimits } from '../rate-limits.js';
 import { publicState } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
 import { cs as phoneCs } from '../../client/src/participant/messages.cs.js';
@@ -22,7 +24,7 @@ export interface InitialState {
   class: PublicClassState | null;
 }
 
-export function pageRoutes(clientDir: string, storage: Storage): Router {
+export function pageRoutes(clientDir: string, storage: Storage, limits: Pick<RateLimits, 'joinAttempt'>): Router {
   const router = Router();
   const participantHtml = inlineStylesheets(readFileSync(join(clientDir, 'participant.html'), 'utf8'), clientDir);
   const instructorHtml = readFileSync(join(clientDir, 'instructor.html'), 'utf8');
@@ -35,9 +37,14 @@ export function pageRoutes(clientDir: string, storage: Storage): Router {
   router.get('/', (_req, res) => sendHtml(res, participantHtml));
 
   router.get('/join/:code', async (req, res) => {
+    // Guessing codes: counted per address (req.ip, through trusted proxies only) and overall, kept in memory.
+    await limits.joinAttempt(req.ip ?? '');
     const code = normalizeJoinCode(req.params.code);
-    const record = code ? await storage.findClassByCode(code) : null;
-    const state = record ? publicState(record, Date.now()) : null;
+    const now = Date.now();
+    const found = code ? await storage.findClassByCode(code) : null;
+    // An ended class's code leads nowhere once its feedback window has closed.
+    const record = found && isCodeOpen(found, now) ? found : null;
+    const state = record ? publicState(record, now) : null;
     const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;

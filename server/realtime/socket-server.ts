@@ -14,10 +14,12 @@ import type { z } from 'zod';
 import { clientEventSchemas, handshakeSchema, type ClientEvent } from '../../shared/protocol.js';
 import { readSessionCookie } from '../http/session-cookie.js';
 import type { RateLimits } from '../rate-limits.js';
-import type { AuthService } from '../services/auth-service.js';
+import { hashSecret, type AuthService } from '../services/auth-service.js';
 import { instructorState, publicState, type ClassService } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
 import { formatIssues, handle } from './handle.js';
+import { assertSameOrigin, clientAddress, type TrustProxy } from './handshake-guard.js';
+import { createSessionSockets, joinSessionRooms } from './session-rooms.js';
 import { classRoom, instructorRoom, participantRoom } from './rooms.js';
 import { createSocketBroadcaster, liveTally, presenceOf } from './socket-broadcaster.js';
 import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
@@ -30,7 +32,10 @@ const MAX_MESSAGE_BYTES = 16 * 1024;
  * recovery possible, unlike the pub/sub one): a broadcast or a presence count here reaches sockets there.
  * Without it the rooms are this process's own.
  */
-export function createSocketServer(httpServer: HttpServer, deps: { storage: Storage; auth: AuthService; limits: RateLimits; logger: Logger; redis?: Redis }) {
+export function createSocketServer(
+  httpServer: HttpServer,
+  deps: { storage: Storage; auth: AuthService; limits: RateLimits; logger: Logger; redis?: Redis; trustProxy?: TrustProxy },
+) {
   const io: AttuneServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -57,7 +62,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
 
   function bind(classes: ClassService) {
     io.use((socket, next) => {
-      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket))).then(
+      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket), deps.trustProxy ?? (() => false))).then(
         (data) => {
           socket.data = data;
           next();
@@ -86,6 +91,10 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
 
   async function onConnection(socket: AttuneSocket, classes: ClassService) {
     const data = socket.data;
+    // At once (before any await), so a sign-out from now on finds this socket in its session's room.
+    if (data.role === 'instructor') {
+      joinSessionRooms(socket, hashSecret(readSessionCookie(socket.handshake.headers.cookie) ?? ''), data.instructorId);
+    }
     const record = await deps.storage.getClass(data.classId);
     if (!record) throw new Error('class vanished after handshake');
     socket.join(classRoom(data.classId));
@@ -156,7 +165,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     while (running.size > 0) await Promise.allSettled([...running]);
   }
 
-  return { io, broadcaster, bind, drain };
+  return { io, broadcaster, bind, drain, sessions: createSessionSockets(io) };
 }
 
 async function authenticate(
@@ -165,7 +174,10 @@ async function authenticate(
   auth: AuthService,
   limits: RateLimits,
   connectionKey: string,
+  trustProxy: TrustProxy,
 ): Promise<SocketData> {
+  // A browser's handshake must come from this server's pages, as the HTTP routes require (CSRF).
+  assertSameOrigin(socket.request);
   // Per connection: Socket.IO takes any number of handshakes over one WebSocket, each a possible new participant.
   await limits.consume('joinPerConnection', connectionKey);
   const parsed = handshakeSchema.safeParse(socket.handshake.auth);
@@ -173,6 +185,8 @@ async function authenticate(
   const handshake = parsed.data;
   if (handshake.role === 'participant') {
     const code = normalizeJoinCode(handshake.code);
+    // Guessing codes: per address and overall, counted before the code is looked up (or even well-formed).
+    await limits.joinAttempt(clientAddress(socket.request, trustProxy));
     if (!code) throw new AppError('class/not_found', 'No class has this code.');
     await limits.consume('joinPerCode', code);
     const { record, participantId } = await classes.joinClass(code, handshake.token);

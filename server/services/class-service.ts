@@ -8,6 +8,7 @@ import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { undoableSince } from '../domain/flag-rules.js';
+import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createClassTimers } from './class-timers.js';
@@ -129,8 +130,15 @@ export function createClassService(deps: ClassServiceDeps) {
     /** Finds the class behind a join code and makes the phone's token a participant of it. */
     async joinClass(code: string, token: string): Promise<{ record: ClassRecord; participantId: string }> {
       const record = await storage.findClassByCode(code);
-      if (!record) throw new AppError('class/not_found', 'No class has this code.');
-      const { id, isNew } = await storage.upsertParticipant(record.id, participantTokenHash(record.id, token), now());
+      if (!record || !isCodeOpen(record, now())) throw new AppError('class/not_found', 'No class has this code.');
+      const tokenHash = participantTokenHash(record.id, token);
+      // After the end only the class's own participants come back (for feedback); nothing is written for others.
+      if (!mayJoinAsNew(record)) {
+        const existing = await storage.findParticipantId(record.id, tokenHash);
+        if (!existing) throw new AppError('class/not_found', 'This class has ended: it takes no new participants.');
+        return { record, participantId: existing };
+      }
+      const { id, isNew } = await storage.upsertParticipant(record.id, tokenHash, now());
       if (isNew) broadcaster.presenceChanged(record.id);
       return { record, participantId: id };
     },

@@ -275,6 +275,10 @@ export function createKyselyStorage(
       }
     },
 
+    async findParticipantId(classId, tokenHash) {
+      return (await findParticipant(classId, tokenHash)) ?? null;
+    },
+
     async countParticipants(classId) {
       const row = await db
         .selectFrom('participants')

@@ -140,6 +140,8 @@ export interface Storage {
 
   /** Adds the participant with this token hash to the class, or finds them; returns their id. */
   upsertParticipant(classId: string, tokenHash: string, now: number): Promise<{ id: string; isNew: boolean }>;
+  /** The id of the class's participant with this token hash, without adding one; null when there is none. */
+  findParticipantId(classId: string, tokenHash: string): Promise<string | null>;
   countParticipants(classId: string): Promise<number>;
 
   /** Stores a flag once: false when a flag with its id already exists. */
