@@ -195,4 +195,5 @@ export const cs: Record<keyof typeof en, string> = {
   'trend.tensionPer': 'Napětí na účastníka',
   'trend.reliefPer': 'Uvolnění na účastníka',
   'trend.cueCaption': 'Pokyn {n}, lekce po lekci',
+  'summary.feedbackPending': 'Zpětná vazba se zobrazí, až se v {time} uzavře čas na ni: všechny odpovědi najednou, aby žádnou nešlo spojit s okamžikem odeslání.',
 };

@@ -193,4 +193,5 @@ export const en = {
   'trend.tensionPer': 'Tension per participant',
   'trend.reliefPer': 'Relief per participant',
   'trend.cueCaption': 'Cue {n}, class by class',
+  'summary.feedbackPending': 'Feedback appears when the feedback window closes at {time}: all answers at once, so no answer can be tied to when it was sent.',
 } as const;
