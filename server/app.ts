@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): App {
   });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
   app.set('trust proxy', config.TRUST_PROXY);
-  const trustProxy = app.get('trust proxy fn') as TrustProxy;
+  const trustProxy = (app.settings as Record<string, unknown>)['trust proxy fn'] as TrustProxy;
   const sockets = createSocketServer(httpServer, { storage, auth, limits, logger, redis: deps.redis, trustProxy });
   const feedbackWindowMs = config.FEEDBACK_WINDOW_MINUTES === undefined ? undefined : config.FEEDBACK_WINDOW_MINUTES * 60_000;
   const classes = createClassService({
