@@ -17,7 +17,9 @@ import { requireInstructor } from './http/require-instructor.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
 import { summaryRoutes } from './http/summary-routes.js';
-import { createRateLimits, type RateLimitRules } from './rate-limits.js';
+import { createRateLimits, type RateLimitRules, type SignInDelay } from './rate-limits.js';
+import type { TrustProxy } from './realtime/handshake-guard.js';
+import { createSessionSockets } from './realtime/session-rooms.js';
 import { createSocketBroadcaster } from './realtime/socket-broadcaster.js';
 import { attachSocketHandlers, createSocketIo } from './realtime/socket-server.js';
 import { createAuthService } from './services/auth-service.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimitRules>;
   /** The one clock every service reads (epoch ms); `Date.now` unless a test fixes it. */
   now?: () => number;
+  /** Replaces the default progressive sign-in delay (server/rate-limits.ts). */
+  signInDelay?: SignInDelay;
 }
 
 export interface App {
@@ -59,9 +63,13 @@ export function createApp(deps: AppDeps): App {
   // One pass: transport → broadcaster → services → handlers.
   const io = createSocketIo(httpServer, deps.redis);
   const broadcaster = createSocketBroadcaster(io);
-  const auth = createAuthService({ storage, starterSequences: deps.starterSequences });
-  const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits });
+  const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets: createSessionSockets(io) });
+  const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
   const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
+  // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL); the
+  // socket handshake reads a phone's address through the same rule.
+  app.set('trust proxy', config.TRUST_PROXY);
+  const trustProxy = (app.settings as Record<string, unknown>)['trust proxy fn'] as TrustProxy;
   const feedbackWindowMs = config.FEEDBACK_WINDOW_MINUTES === undefined ? undefined : config.FEEDBACK_WINDOW_MINUTES * 60_000;
   const classes = createClassService({
     storage,
@@ -70,15 +78,13 @@ export function createApp(deps: AppDeps): App {
     feedbackWindowMs,
     onTimerError: (err) => logger.error({ err }, 'class timer failed'),
   });
-  const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now });
+  const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now, trustProxy });
   const summaries = createSummaryService({ storage, classes, now });
   const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
   const retention = createRetentionJob({ storage, retentionMs, logger, now });
   retention.start();
 
   app.disable('x-powered-by');
-  // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL).
-  app.set('trust proxy', config.TRUST_PROXY);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -109,7 +115,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'api/not_found', message: 'No such API route.' } });
   });
-  app.use(pageRoutes(config.CLIENT_DIR, classes));
+  app.use(pageRoutes(config.CLIENT_DIR, classes, limits));
   app.use(errorHandler(logger));
 
   return {

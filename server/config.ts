@@ -53,6 +53,14 @@ const configSchema = z.object({
     .positive()
     .max(100 * 365)
     .default(DEFAULT_RETENTION_MS / (24 * 60 * 60_000)),
+  /**
+   * Join attempts (`/join/CODE` pages and participants' handshakes) one address may make per minute, against
+   * guessing join codes. A clinic's room shares one router's address: the whole class joining, reloading and
+   * reconnecting must fit.
+   */
+  JOIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(150),
+  /** Join attempts from all addresses together per minute (a guesser with many addresses). */
+  JOIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   /** Folder of the built client. */
   CLIENT_DIR: z.string().min(1).default('dist/client'),
   /** pino level; `silent` in tests. */

@@ -14,7 +14,11 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL);
   const storage = await openStorage({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger });
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, logger) : undefined;
-  const app = createApp({ config, storage, redis, logger, starterSequences: loadStarterLibrary() });
+  const rateLimits = {
+    joinPerAddress: { points: config.JOIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE, durationSeconds: 60 },
+    joinGlobal: { points: config.JOIN_ATTEMPTS_PER_MINUTE, durationSeconds: 60 },
+  };
+  const app = createApp({ config, storage, redis, logger, starterSequences: loadStarterLibrary(), rateLimits });
 
   await app.startTimers();
   app.httpServer.listen(config.PORT, config.HOST, () => {

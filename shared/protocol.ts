@@ -8,6 +8,7 @@ import type { ApiError } from './errors.js';
 import { alertAcknowledgeAllSchema, alertAcknowledgeSchema, alertRaiseSchema, type Alert, type AlertIds } from './schemas/alert.js';
 import { classCommandSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
 import { feedbackSubmitSchema } from './schemas/feedback.js';
+import { storable } from './schemas/storable-text.js';
 import { flagDetailSchema, flagSubmitSchema, flagUndoSchema, type LiveTally } from './schemas/flag.js';
 
 /** Bumped on any incompatible change to the events below. */
@@ -24,12 +25,12 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 export const handshakeSchema = z.discriminatedUnion('role', [
   z.object({
     role: z.literal('participant'),
-    code: z.string().min(1).max(16),
+    code: storable(z.string().min(1).max(16)),
     token: z.uuid(),
   }),
   z.object({
     role: z.literal('instructor'),
-    classId: z.string().min(1).max(64),
+    classId: storable(z.string().min(1).max(64)),
   }),
 ]);
 export type Handshake = z.infer<typeof handshakeSchema>;

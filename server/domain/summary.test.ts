@@ -112,6 +112,21 @@ describe('shuffled', () => {
 });
 
 describe('summarizeClass', () => {
+  it('holds the feedback back while its window is open, and says so', () => {
+    const T = 1_750_000_000_000;
+    const input = {
+      facts: { id: 'c1', sequenceId: 's1', code: 'K7M2QX', title: 'Ramena', language: 'cs' as const, status: 'ended' as const, cues, createdAt: T, endedAt: T + 90_000, feedbackClosesAt: T + 1_890_000 },
+      participants: 5,
+      transitions: [{ revision: 1, status: 'running' as const, cueIndex: 0, at: T + 10_000 }],
+      figures,
+      feedback: answers,
+      threshold: 3,
+    };
+    expect(summarizeClass({ ...input, now: T + 1_889_999 })).toMatchObject({ feedback: null, isFeedbackPending: true });
+    expect(summarizeClass({ ...input, now: T + 1_890_000 })).toMatchObject({ feedback: { answers: answers.length }, isFeedbackPending: false });
+    expect(summarizeClass({ ...input, facts: { ...input.facts, status: 'running', feedbackClosesAt: null }, now: T })).toMatchObject({ feedback: null, isFeedbackPending: true });
+  });
+
   it('puts the class, its timeline, cues and feedback together', () => {
     const T = 1_750_000_000_000;
     const summary = summarizeClass({
@@ -125,7 +140,8 @@ describe('summarizeClass', () => {
       figures,
       feedback: answers,
       threshold: 3,
-      now: T + 100_000,
+      // After the feedback window closed: feedback is published then (isFeedbackPublished).
+      now: T + 1_900_000,
     });
     expect(summary).toMatchObject({
       format: 'attune.summary/v1',

@@ -62,6 +62,8 @@ export interface SummaryInput {
 
 export function summarizeClass(input: SummaryInput): ClassSummary {
   const { facts, transitions, threshold } = input;
+  // Feedback is published in one batch when its window closes, so a polled summary cannot date an answer.
+  const isFeedbackPending = !isFeedbackPublished(facts, input.now);
   return {
     format: SUMMARY_FORMAT,
     classId: facts.id,
@@ -79,8 +81,18 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
     timeline: buildTimeline(transitions, input.now),
     cues: summarizeCues(facts.cues, input.figures, threshold),
     // The class id orders the comments: the same summary every time, unrelated to who wrote what or when.
-    feedback: summarizeFeedback(input.feedback, threshold, facts.id),
+    feedback: isFeedbackPending ? null : summarizeFeedback(input.feedback, threshold, facts.id),
+    isFeedbackPending,
   };
+}
+
+/**
+ * Whether a class's feedback is published at `now`: once its feedback window has closed. Until then answers
+ * come in one by one, and a summary (or a history score) polled between them would date each answer and tie
+ * its comment, rating and feeling together.
+ */
+export function isFeedbackPublished(state: { status: ClassStatus; feedbackClosesAt: number | null }, now: number): boolean {
+  return state.status === 'ended' && state.feedbackClosesAt !== null && now >= state.feedbackClosesAt;
 }
 
 /** Per cue of the class: its counts, strengths and regions, or null where the threshold withholds them. */

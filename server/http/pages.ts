@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import express, { Router, type Request } from 'express';
 import type { PublicClassState } from '../../shared/schemas/class.js';
 import { joinPageStringsCs as phoneCs, joinPageStringsEn as phoneEn } from '../../shared/join-page-strings.js';
-import type { ClassService } from '../services/class-service.js';
 import { notFoundStringsCs as commonCs, notFoundStringsEn as commonEn } from '../../shared/not-found-strings.js';
+import type { RateLimits } from '../rate-limits.js';
+import type { ClassService } from '../services/class-service.js';
 
 const INITIAL_STATE_MARK = '<!--attune-initial-state-->';
 const APP_MOUNT = '<div id="app"></div>';
@@ -20,7 +21,7 @@ export interface InitialState {
   class: PublicClassState | null;
 }
 
-export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinPageState'>): Router {
+export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinPageState'>, limits: Pick<RateLimits, 'joinAttempt'>): Router {
   const router = Router();
   const participantHtml = inlineStylesheets(readFileSync(join(clientDir, 'participant.html'), 'utf8'), clientDir);
   const instructorHtml = readFileSync(join(clientDir, 'instructor.html'), 'utf8');
@@ -33,11 +34,15 @@ export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinP
   router.get('/', (_req, res) => sendHtml(res, participantHtml));
 
   router.get('/join/:code', async (req, res) => {
+    // Guessing codes: counted per address (req.ip, through trusted proxies only) and overall, kept in memory.
+    await limits.joinAttempt(req.ip ?? '');
     const state = await classes.joinPageState(req.params.code);
     const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
     const block = `<script type="application/json" id="attune-initial-state">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>`;
-    const html = participantHtml.replace(INITIAL_STATE_MARK, block).replace(APP_MOUNT, `<div id="app">${renderCue(state, req)}</div>`);
+    // Replacer functions: a string replacement would read `$'`, `$&` or `` $` `` in a title or cue as a pattern.
+    const mount = `<div id="app">${renderCue(state, req)}</div>`;
+    const html = participantHtml.replace(INITIAL_STATE_MARK, () => block).replace(APP_MOUNT, () => mount);
     sendHtml(res.status(state ? 200 : 404), html);
   });
 
@@ -86,8 +91,8 @@ function renderCue(state: PublicClassState | null, req: Request): string {
   if (!state?.cue || (state.status !== 'running' && state.status !== 'paused')) return '';
   const messages = req.acceptsLanguages('en', 'cs') === 'cs' ? phoneCs : phoneEn;
   const position = messages['participant.cuePosition']
-    .replace('{current}', String(state.cueIndex + 1))
-    .replace('{total}', String(state.cueCount));
+    .replace('{current}', () => String(state.cueIndex + 1))
+    .replace('{total}', () => String(state.cueCount));
   return (
     `<div class="shell"><main class="page in-class">` +
     `<section class="cue" aria-label="${escapeHtml(messages['participant.cueRegion'])}" lang="${state.language}">` +

@@ -14,11 +14,13 @@ import type { z } from 'zod';
 import { clientEventSchemas, handshakeSchema, type ClientEvent } from '../../shared/protocol.js';
 import { readSessionCookie } from '../http/session-cookie.js';
 import type { RateLimits } from '../rate-limits.js';
-import type { AuthService } from '../services/auth-service.js';
+import { hashSecret, type AuthService } from '../services/auth-service.js';
 import type { ClassService } from '../services/class-service.js';
 import type { LiveView } from '../services/live-view.js';
 import { formatIssues, handle } from './handle.js';
+import { assertSameOrigin, clientAddress, type TrustProxy } from './handshake-guard.js';
 import { instructorRoom, participantRoom } from './rooms.js';
+import { joinSessionRooms } from './session-rooms.js';
 import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
 
 /** Messages are small JSON; anything larger is refused by Socket.IO before it reaches a handler. */
@@ -46,6 +48,8 @@ export interface SocketHandlerDeps {
   logger: Logger;
   /** The one clock. */
   now: () => number;
+  /** Which proxies' X-Forwarded-For to believe for a phone's address (the join limit per address). */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -73,7 +77,7 @@ export function attachSocketHandlers(io: AttuneServer, deps: SocketHandlerDeps) 
 
   {
     io.use((socket, next) => {
-      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket), deps.now())).then(
+      track(authenticate(socket, classes, deps.auth, deps.limits, connectionKey(socket), deps.now(), deps.trustProxy ?? (() => false))).then(
         (data) => {
           socket.data = data;
           next();
@@ -102,6 +106,10 @@ export function attachSocketHandlers(io: AttuneServer, deps: SocketHandlerDeps) 
 
   async function onConnection(socket: AttuneSocket) {
     const data = socket.data;
+    // At once (before any await), so a sign-out from now on finds this socket in its session's room.
+    if (data.role === 'instructor') {
+      joinSessionRooms(socket, hashSecret(readSessionCookie(socket.handshake.headers.cookie) ?? ''), data.instructorId);
+    }
     if (data.role === 'participant') {
       const { classId, participantId } = data;
       // In the room first: a change stored meanwhile arrives after the snapshot or is in it (clients keep the newest revision).
@@ -176,7 +184,10 @@ async function authenticate(
   limits: RateLimits,
   connectionKey: string,
   now: number,
+  trustProxy: TrustProxy,
 ): Promise<SocketData> {
+  // A browser's handshake must come from this server's pages, as the HTTP routes require (CSRF).
+  assertSameOrigin(socket.request);
   // Per connection: Socket.IO takes any number of handshakes over one WebSocket, each a possible new participant.
   await limits.consume('joinPerConnection', connectionKey);
   const parsed = handshakeSchema.safeParse(socket.handshake.auth);
@@ -184,6 +195,8 @@ async function authenticate(
   const handshake = parsed.data;
   if (handshake.role === 'participant') {
     const code = normalizeJoinCode(handshake.code);
+    // Guessing codes: per address and overall, counted before the code is looked up (or even well-formed).
+    await limits.joinAttempt(clientAddress(socket.request, trustProxy));
     if (!code) throw new AppError('class/not_found', 'No class has this code.');
     await limits.consume('joinPerCode', code);
     const { record, participantId } = await classes.joinClass(code, handshake.token);

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Credentials, InstructorIdentity, PasswordChange } from '../../shared/schemas/auth.js';
 import type { SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Storage } from '../storage/storage.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { createPasswordHasher, needsRehash, unmatchableHash, type PasswordHasher } from './passwords.js';
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -17,8 +17,32 @@ export interface IssuedSession {
   expiresAt: number;
 }
 
-export function createAuthService(deps: { storage: Storage; starterSequences: SequenceInput[] }) {
+/**
+ * What the auth flow tells the transport when sessions end: their open sockets are disconnected, so a
+ * signed-out tablet (or one signed out by a password change elsewhere) can no longer run the class. A port,
+ * so this service knows nothing of sockets; the socket server implements it (across processes too).
+ */
+export interface SessionSockets {
+  /** The session with this id hash has ended (sign-out). */
+  sessionEnded(idHash: string): void;
+  /** Every session of the instructor but `keepIdHash` has ended (a password change). */
+  otherSessionsEnded(instructorId: string, keepIdHash: string): void;
+}
+
+export interface AuthServiceDeps {
+  storage: Storage;
+  starterSequences: SequenceInput[];
+  /** Hashing through a small semaphore; one per app by default. */
+  hasher?: PasswordHasher;
+  sessionSockets?: SessionSockets;
+}
+
+export function createAuthService(deps: AuthServiceDeps) {
   const { storage } = deps;
+  const hasher = deps.hasher ?? createPasswordHasher();
+  const sessionSockets = deps.sessionSockets;
+  // Verified against when the e-mail is unknown: the same cost as a wrong password for a known one.
+  const unknownAccountHash = unmatchableHash();
 
   async function issueSession(instructorId: string, now: number): Promise<IssuedSession> {
     const secret = randomBytes(32).toString('base64url');
@@ -43,26 +67,45 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
 
     /** Creates the first account (sign-up closes after it) with the starter library, and signs it in. */
     async signUpFirst(credentials: Credentials, now: number): Promise<IssuedSession> {
+      // Closed is answered before any hashing: a flood of sign-ups against a set-up server costs a count each.
+      if ((await storage.accounts.count()) > 0) throw signupClosed();
       const account = {
         id: randomUUID(),
         email: credentials.email,
-        passwordHash: await hashPassword(credentials.password),
+        passwordHash: await hasher.hash(credentials.password),
         createdAt: now,
       };
       const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: true });
-      if (!created) throw new AppError('auth/signup_closed', 'An account exists already: sign in instead.');
+      if (!created) throw signupClosed();
       return issueSession(created.id, now);
     },
 
+    /**
+     * Signs in. An unknown e-mail is verified against an unmatchable hash, so it takes as long as a wrong
+     * password. A hash made with older scrypt parameters is replaced by one at today's (which, like a password
+     * change, signs the account's other sessions out, once).
+     */
     async signIn(credentials: Credentials, now: number): Promise<IssuedSession> {
       const instructor = await storage.accounts.findByEmail(credentials.email);
-      const isValid = instructor !== null && (await verifyPassword(credentials.password, instructor.passwordHash));
-      if (!instructor || !isValid) throw new AppError('auth/invalid_credentials', 'E-mail or password is wrong.');
-      return issueSession(instructor.id, now);
+      const isMatch = await hasher.verify(credentials.password, instructor?.passwordHash ?? unknownAccountHash);
+      if (!instructor || !isMatch) throw new AppError('auth/invalid_credentials', 'E-mail or password is wrong.');
+      const session = await issueSession(instructor.id, now);
+      if (needsRehash(instructor.passwordHash)) {
+        const keepIdHash = hashSecret(session.secret);
+        await storage.accounts.updatePassword(instructor.id, await hasher.hash(credentials.password), {
+          mustChangePassword: instructor.mustChangePassword,
+          keepSessionIdHash: keepIdHash,
+        });
+        sessionSockets?.otherSessionsEnded(instructor.id, keepIdHash);
+      }
+      return session;
     },
 
+    /** Ends the session and disconnects its open sockets. */
     async signOut(secret: string): Promise<void> {
-      await storage.sessions.delete(hashSecret(secret));
+      const idHash = hashSecret(secret);
+      await storage.sessions.delete(idHash);
+      sessionSockets?.sessionEnded(idHash);
     },
 
     sessionHolder,
@@ -83,7 +126,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
      * must be replaced at its first sign-in.
      */
     async addInstructor(credentials: Credentials, now: number): Promise<{ id: string; email: string }> {
-      const account = { id: randomUUID(), email: credentials.email, passwordHash: await hashPassword(credentials.password), createdAt: now };
+      const account = { id: randomUUID(), email: credentials.email, passwordHash: await hasher.hash(credentials.password), createdAt: now };
       const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
       if (!created) throw new AppError('input/invalid', 'This e-mail has an account already.', ['email: has an account already']);
       return { id: created.id, email: created.email };
@@ -99,21 +142,27 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
       const instructor = await storage.accounts.findById(holder.id);
       if (!instructor) throw new AppError('auth/required', 'Sign in first.');
       if (!holder.mustChangePassword) {
-        const isCurrent = await verifyPassword(change.currentPassword ?? '', instructor.passwordHash);
+        const isCurrent = await hasher.verify(change.currentPassword ?? '', instructor.passwordHash);
         if (!isCurrent) throw new AppError('auth/invalid_credentials', 'The current password is wrong.', ['currentPassword: is wrong']);
       }
-      if (await verifyPassword(change.newPassword, instructor.passwordHash)) {
+      if (await hasher.verify(change.newPassword, instructor.passwordHash)) {
         throw new AppError('input/invalid', 'The new password must differ from the current one.', ['newPassword: must differ from the current password']);
       }
-      await storage.accounts.updatePassword(instructor.id, await hashPassword(change.newPassword), {
+      const keepIdHash = hashSecret(secret);
+      await storage.accounts.updatePassword(instructor.id, await hasher.hash(change.newPassword), {
         mustChangePassword: false,
-        keepSessionIdHash: hashSecret(secret),
+        keepSessionIdHash: keepIdHash,
       });
+      sessionSockets?.otherSessionsEnded(instructor.id, keepIdHash);
     },
   };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+function signupClosed(): AppError {
+  return new AppError('auth/signup_closed', 'An account exists already: sign in instead.');
+}
 
 /** Sessions are stored by the hash of their secret, so a leaked database signs nobody in. */
 export function hashSecret(secret: string): string {

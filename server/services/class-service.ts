@@ -9,6 +9,7 @@ import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { MAX_FLAGS_PER_PARTICIPANT_CUE, MAX_PARTICIPANTS_PER_CLASS, undoableSince } from '../domain/flag-rules.js';
+import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import { instructorState, publicState } from '../domain/projections.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import { createClassTimers } from './class-timers.js';
@@ -119,7 +120,9 @@ export function createClassService(deps: ClassServiceDeps) {
     /** What the join page renders for a typed or scanned code: the class's public state, or null. */
     async joinPageState(rawCode: string): Promise<PublicClassState | null> {
       const code = normalizeJoinCode(rawCode);
-      const record = code ? await storage.classes.findByCode(code) : null;
+      const found = code ? await storage.classes.findByCode(code) : null;
+      // An ended class's code leads nowhere once its feedback window has closed.
+      const record = found && isCodeOpen(found, now()) ? found : null;
       return record ? publicState(record, now()) : null;
     },
 
@@ -146,8 +149,15 @@ export function createClassService(deps: ClassServiceDeps) {
     /** Finds the class behind a join code and makes the phone's token a participant of it. */
     async joinClass(code: string, token: string): Promise<{ record: ClassRecord; participantId: string }> {
       const record = await storage.classes.findByCode(code);
-      if (!record) throw new AppError('class/not_found', 'No class has this code.');
-      const joined = await storage.participants.upsert(record.id, participantTokenHash(record.id, token), now(), MAX_PARTICIPANTS_PER_CLASS);
+      if (!record || !isCodeOpen(record, now())) throw new AppError('class/not_found', 'No class has this code.');
+      const tokenHash = participantTokenHash(record.id, token);
+      // After the end only the class's own participants come back (for feedback); nothing is written for others.
+      if (!mayJoinAsNew(record)) {
+        const existing = await storage.participants.findId(record.id, tokenHash);
+        if (!existing) throw new AppError('class/not_found', 'This class has ended: it takes no new participants.');
+        return { record, participantId: existing };
+      }
+      const joined = await storage.participants.upsert(record.id, tokenHash, now(), MAX_PARTICIPANTS_PER_CLASS);
       if (!joined) throw new AppError('class/full', `This class already has ${MAX_PARTICIPANTS_PER_CLASS} participants.`);
       if (joined.isNew) live.presenceChanged(record.id);
       return { record, participantId: joined.id };

@@ -6,7 +6,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
-import { feedbackScore, summarizeClass } from '../domain/summary.js';
+import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
@@ -63,6 +63,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
         storage.feedback.list(classId),
         threshold(instructorId),
       ]);
+      // Feedback is published in one batch when its window closes (isFeedbackPublished).
       return summarizeClass({ facts: record, participants, transitions, figures, feedback, threshold: k, now: now() });
     },
 
@@ -74,6 +75,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
       ]);
       return {
         items: items.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
+          // The score appears with the summary's feedback, when the window closes: a poll cannot time an answer.
           classId: record.id,
           title: record.title,
           language: record.language,
@@ -81,7 +83,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
           status: record.status,
           createdAt: record.createdAt,
           participants,
-          ...feedbackScore(feedbackAnswers, feedbackRatingSum, k),
+          ...(isFeedbackPublished(record, now()) ? feedbackScore(feedbackAnswers, feedbackRatingSum, k) : PENDING_SCORE),
         })),
         page,
         pageSize: HISTORY_PAGE_SIZE,
@@ -103,8 +105,8 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
           createdAt: record.createdAt,
           cues: record.cues,
           participants,
-          feedbackAnswers,
-          feedbackRatingSum,
+          // Not counted before the class's feedback window closes (see the summary).
+          ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
           tallies: tallies.filter((t) => t.classId === record.id),
         })),
         k,
@@ -135,3 +137,6 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
 }
 
 export type SummaryService = ReturnType<typeof createSummaryService>;
+
+/** Before a class's feedback window closes its score is neither shown nor withheld: it is not out yet. */
+const PENDING_SCORE = { feedbackScore: null, isFeedbackWithheld: false };

@@ -50,5 +50,9 @@ export function kyselyParticipants({ db, isUniqueViolation }: KyselyContext): Pa
       const row = await db.selectFrom('classes').select('participant_count').where('id', '=', classId).executeTakeFirst();
       return Number(row?.participant_count ?? 0);
     },
+
+    async findId(classId, tokenHash) {
+      return (await find(classId, tokenHash)) ?? null;
+    },
   };
 }

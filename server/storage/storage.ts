@@ -170,6 +170,8 @@ export interface ParticipantStorage {
    */
   upsert(classId: string, tokenHash: string, now: number, maxParticipants: number): Promise<{ id: string; isNew: boolean } | null>;
   count(classId: string): Promise<number>;
+  /** The id of the class's participant with this token hash, without adding one; null when there is none. */
+  findId(classId: string, tokenHash: string): Promise<string | null>;
 }
 
 /** Flags and the live tallies written with them. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Cue, Language } from './sequence.js';
+import { storable } from './storable-text.js';
 
 /** Where a class is in its life. */
 export type ClassStatus = 'lobby' | 'running' | 'paused' | 'ended';
 
 /** Opening a class from one of the instructor's sequences. */
-export const classOpenSchema = z.object({ sequenceId: z.string().min(1).max(64) });
+export const classOpenSchema = z.object({ sequenceId: storable(z.string().min(1).max(64)) });
 export type ClassOpen = z.infer<typeof classOpenSchema>;
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionIds } from '../regions.js';
+import { storable } from './storable-text.js';
 
 /*
  * The messages below are written for people reading an import's refusal: with the field's path in front they
@@ -29,13 +30,13 @@ const unknownFields = {
 };
 
 const text = (max: number, problem: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).trim().min(1, problem).max(max, problem);
+  storable(z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }).trim().min(1, problem).max(max, problem));
 
 /** One step of a sequence: what participants read, what only the instructor reads, where it focuses. */
 export const cueSchema = z.strictObject(
   {
     text: text(L.textMax, `must be 1-${L.textMax} characters`),
-    note: z.string({ error: 'must be text' }).trim().max(L.noteMax, `must be at most ${L.noteMax} characters`).optional(),
+    note: storable(z.string({ error: 'must be text' }).trim().max(L.noteMax, `must be at most ${L.noteMax} characters`)).optional(),
     regions: z
       .array(z.enum(regionIds, { error: 'must be a region id such as "neck" or "shoulder-left" (docs/sequence-format.md)' }), {
         error: 'must be a list of region ids',

@@ -82,6 +82,12 @@ export interface ClassSummary {
   cues: CueSummary[];
   /** Null when withheld: more than none but fewer than `threshold` participants answered the form. */
   feedback: FeedbackFigures | null;
+  /**
+   * True while the feedback window is open (a running class, or an ended one before `feedbackClosesAt`):
+   * `feedback` is null then, and every answer is published at once when the window closes, so polling the
+   * summary cannot time an answer and tie its comment, rating and feeling together. The page says so.
+   */
+  isFeedbackPending: boolean;
 }
 
 /** One line of the list of past classes. */

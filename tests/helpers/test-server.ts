@@ -11,7 +11,12 @@ import type { Logger } from 'pino';
 import { createApp, type App } from '../../server/app.js';
 import type { Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
-import type { RateLimitRules } from '../../server/rate-limits.js';
+import type { RateLimitRules, SignInDelay } from '../../server/rate-limits.js';
+
+const UNLIMITED_JOINS: Partial<RateLimitRules> = {
+  joinPerAddress: { points: 1_000_000, durationSeconds: 60 },
+  joinGlobal: { points: 1_000_000, durationSeconds: 60 },
+};
 import { openRedis } from '../../server/redis-client.js';
 import { loadStarterLibrary } from '../../server/starter-library.js';
 import { openStorage } from '../../server/storage/open-storage.js';
@@ -39,6 +44,8 @@ export interface TestServerOptions {
   trustProxy?: Config['TRUST_PROXY'];
   /** Rate limits to use instead of the defaults (small ones make a limit quick to reach). */
   rateLimits?: Partial<RateLimitRules>;
+  /** The progressive sign-in delay instead of the default. */
+  signInDelay?: SignInDelay;
   /** Where the server logs; silent by default. */
   logger?: Logger;
   /** FEEDBACK_WINDOW_MINUTES: a short one lets a test see the window close. */
@@ -79,7 +86,9 @@ async function listen(dataDir: string, port: number, options: TestServerOptions)
     redis,
     logger,
     starterSequences: loadStarterLibrary(),
-    rateLimits: options.rateLimits,
+    // Every test client comes from 127.0.0.1: the per-address join limit is lifted unless a test sets it.
+    rateLimits: { ...UNLIMITED_JOINS, ...options.rateLimits },
+    signInDelay: options.signInDelay,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(port, '127.0.0.1', resolve));
   return { app, storage, redis };
@@ -96,7 +105,7 @@ function testClientDir(): string {
   if (existsSync('dist/client/participant.html')) return 'dist/client';
   const dir = join(tmpdir(), 'attune-test-client');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'participant.html'), '<!doctype html><title>p</title><!--attune-initial-state-->');
+  writeFileSync(join(dir, 'participant.html'), '<!doctype html><title>p</title><!--attune-initial-state--><div id="app"></div>');
   writeFileSync(join(dir, 'instructor.html'), '<!doctype html><title>i</title>');
   return dir;
 }

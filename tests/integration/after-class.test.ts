@@ -27,7 +27,8 @@ let server: TestServer;
 let instructor: Instructor;
 
 async function start(options: TestServerOptions = {}) {
-  server = await startTestServer(options);
+  // A short feedback window by default: the summary publishes feedback when it closes (classOfFour waits).
+  server = await startTestServer({ feedbackWindowMinutes: 0.1, ...options });
   instructor = await signUp(server.url);
 }
 
@@ -70,7 +71,7 @@ async function otherInstructor(): Promise<Instructor> {
 
 describe('feedback', () => {
   it('is refused before the end, then taken once per participant: a resend replaces', async () => {
-    await start();
+    await start({ feedbackWindowMinutes: 30 });
     const { opened, tablet, participants } = await runningClass(2);
     const [a, b] = participants as [TestSocket, TestSocket];
 
@@ -142,6 +143,9 @@ async function classOfFour() {
   await feedback(a, { feeling: 'better', rating: 5, comment: 'Krk povolil, díky' });
   await feedback(b, { feeling: 'better', rating: 4, comment: '=HYPERLINK("http://evil","x")' });
   await feedback(c, { feeling: 'same', rating: 3 });
+  // Feedback is published in one batch when the window closes (issue 12, item 5c).
+  const closesAt = (await server.storage.classes.get(opened.classId))!.feedbackClosesAt!;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt - Date.now() + 50)));
   return { opened };
 }
 
@@ -173,7 +177,7 @@ describe('the summary', () => {
     await flagOk(participants[0]!, tap(0, 'tension'));
     await flagOk(participants[1]!, tap(0, 'relief'));
     const running = await instructor.json<ClassSummary>('GET', `/api/classes/${opened.classId}/summary`);
-    expect(running).toMatchObject({ status: 'running', endedAt: null, feedback: { answers: 0 } });
+    expect(running).toMatchObject({ status: 'running', endedAt: null, feedback: null, isFeedbackPending: true });
     expect(running.timeline).toEqual([expect.objectContaining({ cueIndex: 0, isOngoing: true })]);
     expect(running.cues[0]!.figures).toBeNull();
 

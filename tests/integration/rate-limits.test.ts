@@ -130,11 +130,12 @@ describe('sign-in', () => {
 
   const signIn = (email: string, password: string) => httpClient(server!.url).request('POST', '/api/auth/signin', { email, password });
 
-  it('refuses an account after 10 failed attempts with 429 and a message, even with the right password; others sign in', async () => {
+  it('after 5 failed attempts spaces the next ones: 429 and a message, even with the right password; others sign in', async () => {
     server = await startTestServer();
     await signUp(server.url, 'lead@clinic.test');
     await secondInstructor('colleague@clinic.test');
-    for (let i = 0; i < 10; i++) expect((await signIn('lead@clinic.test', `guess number ${i}`)).status).toBe(401);
+    // Five free attempts, then the sixth takes the account's next slot; the seventh must wait for the one after.
+    for (let i = 0; i < 6; i++) expect((await signIn('lead@clinic.test', `guess number ${i}`)).status).toBe(401);
     const limited = await signIn('LEAD@clinic.test', PASSWORD);
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate/limited', message: expect.stringMatching(/try again in \d+ s/) } });
@@ -145,9 +146,9 @@ describe('sign-in', () => {
   it('a successful sign-in clears the failures before it', async () => {
     server = await startTestServer();
     await signUp(server.url, 'lead@clinic.test');
-    for (let i = 0; i < 9; i++) expect((await signIn('lead@clinic.test', 'wrong password')).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await signIn('lead@clinic.test', 'wrong password')).status).toBe(401);
     expect((await signIn('lead@clinic.test', PASSWORD)).status).toBe(200);
-    for (let i = 0; i < 9; i++) expect((await signIn('lead@clinic.test', 'wrong password')).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await signIn('lead@clinic.test', 'wrong password')).status).toBe(401);
     expect((await signIn('lead@clinic.test', PASSWORD)).status).toBe(200);
   });
 });
@@ -199,7 +200,9 @@ describe('with Redis', () => {
       expect((await attempt(server.url, 'wrong password 1')).status).toBe(401);
       expect((await attempt(other.url, 'wrong password 2')).status).toBe(401);
       expect((await attempt(server.url, 'wrong password 3')).status).toBe(401);
-      expect((await attempt(other.url, 'correct horse battery')).status).toBe(429);
+      // The fourth takes the account's next slot (on either server); the fifth has to wait for the one after.
+      expect((await attempt(other.url, 'wrong password 4')).status).toBe(401);
+      expect((await attempt(server.url, 'correct horse battery')).status).toBe(429);
     } finally {
       await other.close();
     }

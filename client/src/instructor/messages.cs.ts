@@ -252,4 +252,5 @@ export const cs: Record<keyof typeof en, string> = {
   'insights.rule3':
     'V každé takové lekci porovnáme podíl účastníků, kteří na pokynu označili napětí, s průměrem téže lekce přes pokyny, které proběhly. U malé skupiny je podíl nejistý, proto nebereme prostý podíl, ale dolní okraj jeho pravděpodobného rozmezí (95% Wilsonův interval): pokyn vynikne, jen když je nad průměrem i ten.',
   'insights.rule4': 'Pokyn uvedeme, když vynikne alespoň ve {min} lekcích, a s oblastí těla, když ji uvedla víc než polovina těch označení. Uvolnění posuzujeme stejně.',
+  'summary.feedbackPending': 'Zpětná vazba se zobrazí, až se v {time} uzavře čas na ni: všechny odpovědi najednou, aby žádnou nešlo spojit s okamžikem odeslání.',
 };

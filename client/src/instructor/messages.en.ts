@@ -250,4 +250,5 @@ export const en = {
   'insights.rule3':
     'In each such class we compare the share of participants who flagged tension on the cue with the class’s own average over the cues it showed. With few people a share is uncertain, so we take the low end of its likely range (the 95% Wilson interval), not the raw share: the cue stands out only when even that is above the average.',
   'insights.rule4': 'A cue is named once it stands out in at least {min} classes, with a body region when more than half of those flags named it. Relief is judged the same way.',
+  'summary.feedbackPending': 'Feedback appears when the feedback window closes at {time}: all answers at once, so no answer can be tied to when it was sent.',
 } as const;

@@ -1,0 +1,68 @@
+/**
+ * `npm start` after a SIGKILL (issue 12, item 13). Before: it rebuilt with Vite on every start, so a server killed
+ * mid-class was back after 8-9 s, and an install without dev dependencies could not start at all. Now it
+ * rebuilds only when the sources changed since the last build (dist/build-stamp), and runs the compiled server
+ * with plain node. Needs a build (npm test builds first); the first start here builds if the stamp is stale.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { freePort } from '../helpers/spawn-server.js';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+function npmStart(port: number, dataDir: string): { child: ChildProcess; output: string[] } {
+  const output: string[] = [];
+  const child = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: undefined, REDIS_URL: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  children.push(child);
+  return { child, output };
+}
+
+/** Milliseconds from now until /healthz answers ok. */
+async function untilHealthy(port: number, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return performance.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`/healthz did not answer within ${timeoutMs} ms`);
+}
+
+it('a SIGKILLed server started again with npm start answers /healthz within 2 s, without rebuilding', async () => {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'attune-start-'));
+  try {
+    const first = npmStart(port, dataDir);
+    await untilHealthy(port, 240_000); // builds only if the sources changed since the last build
+    const stamp = readFileSync('dist/build-stamp', 'utf8');
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    const second = npmStart(port, dataDir);
+    const ms = await untilHealthy(port, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${second.output.join("")}`);
+    });
+    console.log(`npm start after SIGKILL: /healthz answered after ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(2000);
+    expect(second.output.join('')).not.toContain('building');
+    expect(readFileSync('dist/build-stamp', 'utf8')).toBe(stamp);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 300_000);
