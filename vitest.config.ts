@@ -1,9 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects (`npx vitest run --project NAME`, or `npm run test:unit`, `test:integration`, `test:soak`):
+ * - unit: pure code beside its source, no I/O; fast.
+ * - integration: real servers on port 0, real sockets, a real SQLite file, a PostgreSQL schema and a Redis database
+ *   of their own per file, so files run in parallel workers.
+ * - soak: the long ones (chaos, fuzz, server restarts, several processes), which spawn processes and load the
+ *   machine: a group of their own, run after the other two are done.
+ * None of them reads dist/: servers get a small stand-in client (tests/helpers/stub-client/), and spawned servers
+ * run from source with tsx.
+ */
+const SOAK = ['tests/integration/chaos.test.ts', 'tests/integration/fuzz.test.ts', 'tests/integration/survive.test.ts', 'tests/integration/multi-process.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // Spawned servers inherit it: the stand-in client, never dist/ (tests/helpers/test-server.ts).
+    env: { CLIENT_DIR: 'tests/helpers/stub-client' },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', sequence: { groupOrder: 0 }, include: ['tests/integration/**/*.test.ts'], exclude: SOAK },
+      },
+      {
+        extends: true,
+        // After the others (a group of its own), two files at a time.
+        test: { name: 'soak', sequence: { groupOrder: 1 }, include: SOAK },
+      },
+    ],
   },
 });

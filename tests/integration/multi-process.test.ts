@@ -12,12 +12,13 @@ import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { openPostgres } from '../../server/storage/open-postgres.js';
 import { closeAllSockets, connect, emitAck, last, openClass, sendCommand, signUp, type Instructor, type TestSocket } from '../helpers/clients.js';
+import { testRedisUrl } from '../helpers/redis.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 
 let schema: TestSchema;
 let processA: SpawnedServer;
