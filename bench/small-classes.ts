@@ -69,7 +69,7 @@ async function drive(serverPid: number, setup: LoadSetup, options: SmallClassesO
 export async function measureSmallClasses(options: SmallClassesOptions): Promise<SmallClassesResult> {
   const { log } = options;
   log('many small classes: starting a fresh Attune (compiled, SQLite)');
-  const server = await spawnServer({ entry: 'built', env: { LOG_LEVEL: 'warn' } });
+  const server = await spawnServer({ entry: 'built' });
   let attune: SmallClassesSide;
   let states: PublicClassState[] = [];
   try {
@@ -134,7 +134,7 @@ export async function measureTallyCost(options: { sizes: number[]; probes: numbe
   const rows: TallyCostRow[] = [];
   for (const size of options.sizes) {
     const port = await freePort();
-    let server = await spawnServer({ entry: 'built', port, env: { LOG_LEVEL: 'warn' } });
+    let server = await spawnServer({ entry: 'built', port });
     try {
       const instructor = await signUp(server.url);
       const { class: opened } = await openClass(instructor);
@@ -145,7 +145,7 @@ export async function measureTallyCost(options: { sizes: number[]; probes: numbe
       await server.stop();
       options.log(`tally cost: seeding ${size.toLocaleString('en')} flags`);
       await seedFlags(server.dataDir, opened.classId, 0, size);
-      server = await spawnServer({ entry: 'built', port, dataDir: server.dataDir, env: { LOG_LEVEL: 'warn' } });
+      server = await spawnServer({ entry: 'built', port, dataDir: server.dataDir });
       tablet = await connectInstructor(server.url, instructor, opened.classId);
       const phone = await connectParticipant(server.url, opened.code);
       const totalOf = () => (last(tablet, 'tally:updated')?.cues ?? []).reduce((sum, cue) => sum + cue.tension + cue.relief, 0);
