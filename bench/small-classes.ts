@@ -16,6 +16,9 @@ import type { LoadReply, LoadRequest, LoadResult, LoadSetup } from './small-clas
 import { seedFlags } from './seed-flags.js';
 import { summarize } from './stats.js';
 
+/** A pause between connecting everyone and the measured load. */
+const SETTLE_MS = 3_000;
+
 export interface SmallClassesOptions {
   classes: number;
   participantsPerClass: number;
@@ -54,6 +57,8 @@ async function drive(serverPid: number, setup: LoadSetup, options: SmallClassesO
   try {
     options.log(`${name}: connecting ${setup.classes.length} tablets and ${setup.classes.length * setup.participantsPerClass} participants`);
     const connected = await ask<{ participants: number; connectMs: number }>(load, { kind: 'connect', setup });
+    // Whatever the joins left queued (presence, logs) is done before the clock runs.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     options.log(`${name}: ${options.durationS} s of cues and flags`);
     const cpuBefore = cpuSecondsOf(serverPid);
     const result = await ask<LoadResult>(load, { kind: 'run' });
