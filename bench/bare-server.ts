@@ -2,18 +2,24 @@
  * The floor the fan-out budget is measured against: a bare Socket.IO 4.8.4 server with Attune's options and
  * nothing else. The bench's instructor hands it the class states Attune sent; a `class:command` then broadcasts
  * the state of the next cue to every participant at once (no validation, no storage), then acknowledges.
+ * Many small classes (bench/small-classes.ts) the same way: a class whose join code (participants) or id
+ * (instructor) starts with `S` is a room of its own; its instructor's `class:command` broadcasts a copy of a state
+ * Attune sent to that room, and each `flag:submit` is acknowledged after a duplicate check and counted, and the
+ * class's counts go to its instructor at once (no storage, no coalescing): the floor Attune is measured against.
  * Prints `{"port":…}` on its first line, like Attune's server, and exits when the bench goes away.
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Ack, ServerToClientEvents } from '../shared/protocol.js';
 import type { PublicClassState } from '../shared/schemas/class.js';
+import type { CueTally, FlagSubmit, LiveTally } from '../shared/schemas/flag.js';
 
 /** What the bench's instructor may send here. */
 export interface BareClientEvents {
   /** The states to broadcast, by cue index (copies of what Attune sent), and where the class is now. */
   'bench:states': (setup: BareSetup, ack: (result: Ack<null>) => void) => void;
-  'class:command': (command: { type: 'next' | 'previous'; revision: number }, ack: (result: Ack<{ revision: number; cueIndex: number }>) => void) => void;
+  'class:command': (command: { type: 'start' | 'next' | 'previous'; revision: number }, ack: (result: Ack<{ revision: number; cueIndex: number }>) => void) => void;
+  'flag:submit': (flag: FlagSubmit, ack: (result: Ack<{ duplicate: boolean }>) => void) => void;
 }
 
 export interface BareSetup {
@@ -25,7 +31,7 @@ export interface BareSetup {
 const PARTICIPANTS = 'participants';
 
 const httpServer = createServer();
-const io = new Server<BareClientEvents, Pick<ServerToClientEvents, 'class:state'>>(httpServer, {
+const io = new Server<BareClientEvents, Pick<ServerToClientEvents, 'class:state' | 'tally:updated'>>(httpServer, {
   maxHttpBufferSize: 16 * 1024,
   serveClient: false,
   transports: ['websocket', 'polling'],
@@ -34,8 +40,56 @@ const io = new Server<BareClientEvents, Pick<ServerToClientEvents, 'class:state'
 let states: BareSetup['states'] = [];
 let current = { revision: 0, cueIndex: 0 };
 
+/** One small class: where it is, the flag ids it has seen, its counts per cue. */
+interface SmallClass {
+  revision: number;
+  cueIndex: number;
+  flagIds: Set<string>;
+  cues: Map<number, CueTally>;
+}
+const smallClasses = new Map<string, SmallClass>();
+const smallClass = (id: string) => {
+  let found = smallClasses.get(id);
+  if (!found) smallClasses.set(id, (found = { revision: 0, cueIndex: -1, flagIds: new Set(), cues: new Map() }));
+  return found;
+};
+const isSmall = (id: unknown): id is string => typeof id === 'string' && id.startsWith('S');
+
 io.on('connection', (socket) => {
-  const role = (socket.handshake.auth as { role?: string }).role;
+  const { role, code, classId } = socket.handshake.auth as { role?: string; code?: unknown; classId?: unknown };
+  if (role === 'participant' && isSmall(code)) {
+    void socket.join(`class:${code}`);
+    socket.on('flag:submit', (flag, ack) => {
+      const entry = smallClass(code);
+      if (entry.flagIds.has(flag.flagId)) return ack({ ok: true, data: { duplicate: true } });
+      entry.flagIds.add(flag.flagId);
+      let cue = entry.cues.get(flag.cueIndex);
+      if (!cue) entry.cues.set(flag.cueIndex, (cue = { cueIndex: flag.cueIndex, tension: 0, relief: 0, participants: 0 }));
+      cue[flag.kind]++;
+      ack({ ok: true, data: { duplicate: false } });
+      const tally: LiveTally = { cues: [...entry.cues.values()], cueIndex: entry.cueIndex, regions: {}, recent: [], serverNow: Date.now() };
+      io.to(`tablet:${code}`).emit('tally:updated', tally);
+    });
+    return;
+  }
+  if (role === 'instructor' && isSmall(classId)) {
+    void socket.join(`tablet:${classId}`);
+    socket.on('class:command', (command, ack) => {
+      const entry = smallClass(classId);
+      const cueIndex = command.type === 'start' ? 0 : entry.cueIndex + (command.type === 'next' ? 1 : -1);
+      const state = states[cueIndex];
+      if (!state) return ack({ ok: false, error: { code: 'class/illegal_transition', message: 'No such cue.' } });
+      entry.revision++;
+      entry.cueIndex = cueIndex;
+      io.to(`class:${classId}`).emit('class:state', { ...state, code: classId, revision: entry.revision });
+      ack({ ok: true, data: { revision: entry.revision, cueIndex } });
+    });
+    socket.on('bench:states', (setup, ack) => {
+      states = setup.states;
+      ack({ ok: true, data: null });
+    });
+    return;
+  }
   if (role === 'participant') {
     void socket.join(PARTICIPANTS);
     return;

@@ -11,7 +11,7 @@ export type Tap = (type: ClassCommand['type']) => Promise<InstructorClassState>;
 export function tapsOn(tablet: TestSocket, revision = 0): Tap {
   let current = revision;
   return async (type) => {
-    const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision: current });
+    const ack = await emitAck(tablet, 'class:command', { type, revision: current } as ClassCommand);
     if (!ack.ok) throw new Error(`class:command ${type}: ${ack.error.code} ${ack.error.message}`);
     current = ack.data.revision;
     return ack.data;

@@ -7,8 +7,15 @@
  * 2. the same full class on PostgreSQL, as one process and as two sharing PostgreSQL and Redis (scale.ts);
  * 3. phones with the page's own client reconnecting after their network was cut (reconnect.ts);
  * 4. a phone in Chromium reloading on a throttled "fast 3G" network (reload.ts);
- * then it weighs the participant page. Progress goes to stderr, the report (text, then markdown) to stdout.
- * Stops by itself: a watchdog ends a run that hangs.
+ * then it weighs the participant page; then
+ * 5. many small classes (100 × 12 participants for 60 s) on a fresh Attune and the bare server (small-classes.ts);
+ * 6. the cost of one tally update with 200 and 200,000 flags stored in the class (small-classes.ts).
+ * Progress goes to stderr, the report (text, then markdown) to stdout. Stops by itself: a watchdog ends a run
+ * that hangs.
+ *
+ * One workload alone: `npm run bench -- small-classes [--duration=60] [--classes=100] [--participants=12]`,
+ * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]` (both may be named); `--duration=10` is a
+ * smoke run.
  */
 import { fileURLToPath } from 'node:url';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
@@ -38,6 +45,8 @@ import {
   type BenchResults,
 } from './report.js';
 import { measureScale } from './scale.js';
+import { smallClassesTable, tallyCostTable, printSections } from './small-classes-report.js';
+import { measureSmallClasses, measureTallyCost } from './small-classes.js';
 import { sqliteFlags } from './stored-flags.js';
 import { openAttuneClass, openBareClass } from './targets.js';
 
@@ -47,8 +56,8 @@ const FULL_CLASS = 1000;
 /** Phones whose network is cut and restored at once: a big class in one room. */
 const RECONNECTING_PHONES = 300;
 const CLIENT_DIR = 'dist/client';
-/** A run takes about four minutes here; one that takes two and a half times as long is stuck. */
-const WATCHDOG_MS = 10 * 60_000;
+/** A whole run takes about eight minutes here; one that takes twice as long is stuck. */
+const WATCHDOG_MS = 15 * 60_000;
 
 type Participants = ReturnType<typeof ipcClient>;
 
@@ -209,10 +218,61 @@ function printReport(results: BenchResults): void {
   console.log(out.join('\n'));
 }
 
+/** The workloads named on the command line (none: the whole bench) and their options. */
+function parseArgs(args: string[]) {
+  const named = new Set(args.filter((arg) => !arg.startsWith('--')));
+  for (const name of named) if (name !== 'small-classes' && name !== 'tally-cost') throw new Error(`unknown workload ${name}: small-classes or tally-cost`);
+  const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+  const whole = named.size === 0;
+  return {
+    whole,
+    smallClasses: whole || named.has('small-classes'),
+    tallyCost: whole || named.has('tally-cost'),
+    durationS: Number(option('duration', '60')),
+    classes: Number(option('classes', '100')),
+    participantsPerClass: Number(option('participants', '12')),
+    flagCounts: option('flags', '200,200000').split(',').map(Number),
+    probes: Number(option('probes', '30')),
+  };
+}
+
+/** Many small classes and the tally cost, after the rest or alone; printed as their own sections. */
+async function measureSmallWorkloads(args: ReturnType<typeof parseArgs>): Promise<void> {
+  const sections: [string, Parameters<typeof renderText>[0]][] = [];
+  if (args.smallClasses) {
+    const result = await measureSmallClasses({ classes: args.classes, participantsPerClass: args.participantsPerClass, durationS: args.durationS, log });
+    const { classes, participantsPerClass, durationS } = result.options;
+    sections.push([
+      `Many small classes: ${classes} classes × ${participantsPerClass} participants for ${durationS} s (a cue every 8-12 s per class, a flag every 5-15 s per participant), Attune and bare Socket.IO`,
+      smallClassesTable(result),
+    ]);
+  }
+  if (args.tallyCost) {
+    const rows = await measureTallyCost({ sizes: args.flagCounts, probes: args.probes, log });
+    sections.push(['Cost of one tally update: a quiet class, one flag at a time, by flags stored in the class', tallyCostTable(rows)]);
+  }
+  printSections(sections, `Attune bench (${new Date().toISOString()}, load average ${loadAverage().toFixed(2)}, ${describeMachine().cpu ?? ''})`);
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   process.chdir(fileURLToPath(new URL('..', import.meta.url)));
+  const args = parseArgs(process.argv.slice(2));
   buildForProduction();
+  if (!args.whole) {
+    checkOpenFilesLimit(2 * args.classes * (args.participantsPerClass + 1) + 256);
+    const watchdog = setTimeout(() => {
+      log('no result in time; stopping');
+      process.exit(1);
+    }, WATCHDOG_MS);
+    try {
+      await measureSmallWorkloads(args);
+    } finally {
+      clearTimeout(watchdog);
+      closeAllSockets();
+    }
+    return;
+  }
   // Three sockets per participant of a full class (the runs on PostgreSQL and the bare server take turns), and
   // room for files and pipes.
   checkOpenFilesLimit(3 * FULL_CLASS + 256);
@@ -273,6 +333,7 @@ async function main(): Promise<void> {
       load: { otherCores: Math.max(measured.scale.ingestOtherCores, ...phases.map((phase) => phase.otherCores)), before: loadBefore, after: loadAverage() },
       ...measured,
     });
+    await measureSmallWorkloads(args);
   } finally {
     clearTimeout(watchdog);
     await stopAll();

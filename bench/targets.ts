@@ -4,7 +4,7 @@
  * server, set to broadcast copies of the states Attune sent.
  */
 import type { PublicClassState } from '../shared/schemas/class.js';
-import { connect, connectInstructor, emitAck, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
+import { connect, connectInstructor, emitUnchecked, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
 import type { BareSetup } from './bare-server.js';
 import type { ServerName, Target, Trigger } from './fanout.js';
 import { tapsOn } from './instructor.js';
@@ -75,12 +75,12 @@ export async function openAttuneClass(participants: Participants, options: Attun
 export async function openBareClass(participants: Participants, options: { url: string; group: string; count: number; states: PublicClassState[] }) {
   const tablet: TestSocket = await connect(options.url, { role: 'instructor', classId: 'bare' });
   const setup: BareSetup = { states: Array.from(options.states, (state) => state ?? null), revision: 0, cueIndex: 0 };
-  await emitAck(tablet, 'bench:states', setup);
+  await emitUnchecked(tablet, 'bench:states', setup);
   const connectMs = await connectGroup(participants, { group: options.group, url: options.url, code: 'BARE', count: options.count, part: 0 });
 
   let revision = setup.revision;
   const trigger: Trigger = async (type) => {
-    const ack = await emitAck<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
+    const ack = await emitUnchecked<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
     if (!ack.ok) throw new Error(`bare class:command ${type}: ${ack.error.message}`);
     revision = ack.data.revision;
     return ack.data;

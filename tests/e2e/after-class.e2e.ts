@@ -215,8 +215,8 @@ async function runClassOverSockets(cookie: string, sequenceId: string, phones: n
   await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
   const participants: TestSocket[] = [];
   for (let i = 0; i < phones; i++) participants.push(await connectParticipant(server.url, opened.code));
-  const command = async (type: string) => {
-    const ack = await emitAck<{ revision: number }>(tablet, 'class:command', { type, revision: last(tablet, 'class:instructor-state')!.revision });
+  const command = async (type: 'start' | 'next' | 'previous' | 'end') => {
+    const ack = await emitAck(tablet, 'class:command', { type, revision: last(tablet, 'class:instructor-state')!.revision });
     expect(ack.ok).toBe(true);
     await waitFor(() => expect(last(tablet, 'class:instructor-state')!.revision).toBe((ack as { data: { revision: number } }).data.revision));
   };

@@ -4,6 +4,7 @@
  * and the neck, in English and Czech, and the editor says it beside the cue; a sequence whose classes had fewer
  * participants than K names nothing and says why. Axe on each page; screenshots at tablet and phone size.
  */
+import type { RegionId } from '../../shared/regions.js';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { ClassDetails } from '../../shared/schemas/class.js';
@@ -30,13 +31,13 @@ async function runClass(url: string, cookie: string, sequenceId: string, phones:
   const tablet = await connectInstructor(url, instructor, opened.classId);
   await expect.poll(() => last(tablet, 'class:instructor-state')).toBeDefined();
   const participants: TestSocket[] = await Promise.all(Array.from({ length: phones }, () => connectParticipant(url, opened.code)));
-  const command = async (type: string) => {
-    const ack = await emitAck<{ revision: number }>(tablet, 'class:command', { type, revision: last(tablet, 'class:instructor-state')!.revision });
+  const command = async (type: 'start' | 'next' | 'end') => {
+    const ack = await emitAck(tablet, 'class:command', { type, revision: last(tablet, 'class:instructor-state')!.revision });
     expect(ack.ok).toBe(true);
     const revision = (ack as { data: { revision: number } }).data.revision;
     await expect.poll(() => last(tablet, 'class:instructor-state')!.revision).toBe(revision);
   };
-  const flag = async (phone: TestSocket, cueIndex: number, kind: 'tension' | 'relief', region?: string) =>
+  const flag = async (phone: TestSocket, cueIndex: number, kind: 'tension' | 'relief', region?: RegionId) =>
     expect((await emitAck(phone, 'flag:submit', { flagId: crypto.randomUUID(), cueIndex, kind, ...(region ? { region } : {}) })).ok).toBe(true);
 
   await command('start');

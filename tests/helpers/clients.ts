@@ -1,9 +1,9 @@
 /** Real clients against a test server: an instructor over HTTP with a cookie, sockets for both roles. */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, Handshake, ServerToClientEvents } from '../../shared/protocol.js';
+import type { Ack, ClientEvent, ClientToServerEvents, Handshake, ServerToClientEvents } from '../../shared/protocol.js';
 import { expect } from 'vitest';
-import type { ClassDetails, InstructorClassState } from '../../shared/schemas/class.js';
+import type { ClassCommand, ClassDetails, InstructorClassState } from '../../shared/schemas/class.js';
 import { waitFor } from './wait-for.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 
@@ -89,8 +89,25 @@ export function connectInstructor(url: string, instructor: Instructor, classId: 
   return connect(url, { role: 'instructor', classId }, instructor.cookie, options);
 }
 
-/** Emits an event and resolves with its acknowledgement. */
-export function emitAck<T>(socket: TestSocket, event: string, payload: unknown): Promise<Ack<T>> {
+/** What a client sends with event `E`, by the contract. */
+export type PayloadOf<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+/** The acknowledgement the server answers event `E` with, by the contract. */
+export type AckOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
+/**
+ * Emits a client event of the contract and resolves with its acknowledgement, typed by shared/protocol.ts: a
+ * wrong event name or a payload of the wrong shape fails to compile. Deliberately bad input goes through
+ * `emitUnchecked`.
+ */
+export function emitAck<E extends ClientEvent>(socket: TestSocket, event: E, payload: PayloadOf<E>): Promise<AckOf<E>> {
+  return emitUnchecked(socket, event, payload) as Promise<AckOf<E>>;
+}
+
+/**
+ * Emits anything (an unknown event, a payload the schema refuses) and resolves with whatever is acknowledged:
+ * for tests of bad input, and for the bench's own events on the bare server.
+ */
+export function emitUnchecked<T = unknown>(socket: { emit: (...args: never[]) => unknown }, event: string, payload: unknown): Promise<Ack<T>> {
   return new Promise((resolve) => (socket.emit as (...args: unknown[]) => void)(event, payload, resolve));
 }
 
@@ -102,9 +119,13 @@ export function closeAllSockets(): void {
  * Sends an instructor's command at the revision the tablet last saw, and waits until the tablet shows the
  * resulting state; throws with the server's error code when it is refused.
  */
-export async function sendCommand(tablet: TestSocket, type: string, extra: object = {}): Promise<InstructorClassState> {
+export async function sendCommand<T extends ClassCommand['type']>(
+  tablet: TestSocket,
+  type: T,
+  extra: Omit<Extract<ClassCommand, { type: T }>, 'type' | 'revision'> = {} as never,
+): Promise<InstructorClassState> {
   const revision = last(tablet, 'class:instructor-state')!.revision;
-  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision, ...extra });
+  const ack = await emitAck(tablet, 'class:command', { type, revision, ...extra } as ClassCommand);
   if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
   await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
   return ack.data;

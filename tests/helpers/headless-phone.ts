@@ -1,22 +1,18 @@
 /**
  * A phone without a browser: the participant page's own socket client (`PhoneSocket` over the `ws` package) and
- * its outbox (`client/src/lib/outbox.ts`, kept in memory instead of localStorage), delivering the way the page
- * does (participant-class.svelte.ts): in order, one at a time, retrying until acknowledged, dropping only what
- * the server refuses for good. It counts what it made and how each delivery went, so tests with many phones
- * (the chaos test) can compare what the phones made with what the server stored.
+ * its delivery policy (`client/src/lib/delivery-policy.ts`: outbox, retry timing, folding, resending on
+ * reconnect), the very module the page uses, with the outbox kept in memory instead of localStorage. It counts
+ * what it made and how each attempt went, so tests with many phones (the chaos test) can compare what the phones
+ * made with what the server stored.
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket as NodeWebSocket } from 'ws';
 import type { ApiError } from '../../shared/errors.js';
 import type { PublicClassState } from '../../shared/schemas/class.js';
 import type { FlagKind, FlagSubmit } from '../../shared/schemas/flag.js';
-import { Outbox, type Delivery, type OutboxMessage, type OutboxStore } from '../../client/src/lib/outbox.js';
+import { DeliveryQueue } from '../../client/src/lib/delivery-policy.js';
+import type { OutboxMessage, OutboxStore } from '../../client/src/lib/outbox.js';
 import { PhoneSocket } from '../../client/src/lib/phone-socket.js';
-
-/** The page's own timings and final refusals (participant-class.svelte.ts). */
-const ACK_TIMEOUT_MS = 4000;
-const RETRY_DELAY_MS = 1500;
-const FINAL_REFUSALS = new Set(['input/invalid', 'flag/invalid_cue', 'auth/forbidden', 'class/not_found']);
 
 export interface HeadlessPhone {
   readonly token: string;
@@ -58,30 +54,16 @@ export function headlessPhone(url: string, code: string, token = randomUUID()): 
   let saved: OutboxMessage[] = [];
   const memory: OutboxStore = { load: () => saved, save: (messages) => void (saved = [...messages]) };
 
-  async function deliver(message: OutboxMessage): Promise<Delivery> {
-    if (!socket.connected) return 'retry';
-    try {
-      const ack = await socket.emitWithAck(message.event, message.payload as never, ACK_TIMEOUT_MS);
-      if (ack.ok) {
-        if ((ack.data as { duplicate?: boolean }).duplicate) stats.duplicates++;
-        return 'done';
-      }
-      if (FINAL_REFUSALS.has(ack.error.code)) {
-        stats.refused.push(ack.error);
-        return 'done';
-      }
-      if (ack.error.code === 'rate/limited') stats.limited++;
-    } catch {
-      // No acknowledgement in time: it goes again on reconnect, or after the retry delay.
-    }
-    if (socket.connected && !isClosed) setTimeout(() => void outbox.flush(), RETRY_DELAY_MS);
-    return 'retry';
-  }
-
-  const outbox = new Outbox(memory, deliver);
+  const outbox = new DeliveryQueue(memory, () => (isClosed ? null : socket), {
+    onAttempt(_message, attempt) {
+      if (attempt.outcome === 'acknowledged' && (attempt.data as { duplicate?: boolean } | null)?.duplicate) stats.duplicates++;
+      if (attempt.outcome === 'refused') stats.refused.push(attempt.error);
+      if (attempt.outcome === 'retry' && attempt.code === 'rate/limited') stats.limited++;
+    },
+  });
   socket.on('connect', () => {
     stats.connects++;
-    void outbox.flush();
+    outbox.connected();
   });
   socket.on('connect_error', (error) => stats.connectErrors.push((error.data as { code?: string } | undefined)?.code ?? 'unknown'));
   socket.on('class:state', (next) => void (state = next));
@@ -102,12 +84,12 @@ export function headlessPhone(url: string, code: string, token = randomUUID()): 
       if (!state || state.cueIndex < 0 || state.status === 'lobby') return null;
       const flag: FlagSubmit = { flagId: randomUUID(), cueIndex: state.cueIndex, kind };
       made.push(flag);
-      outbox.add({ event: 'flag:submit', payload: flag });
-      if (socket.connected) void outbox.flush();
+      outbox.send({ event: 'flag:submit', payload: flag });
       return flag;
     },
     close() {
       isClosed = true;
+      outbox.dispose();
       socket.disconnect();
     },
   };

@@ -63,7 +63,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedSe
   const logs: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('')}`)), 20_000);
+    // Generous: on a busy 2-core machine a server takes over 10 s to load its modules.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join('')}`)), 45_000);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       logs.push(line);

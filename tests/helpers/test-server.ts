@@ -3,10 +3,11 @@
  * library. `close()` stops it and removes the folder. Options point it at PostgreSQL (a URL from
  * `createTestSchema()`, which the caller drops), at Redis, or behind a trusted proxy.
  */
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type App } from '../../server/app.js';
 import type { Config } from '../../server/config.js';
@@ -100,12 +101,12 @@ async function stop({ app, storage, redis }: Awaited<ReturnType<typeof listen>>)
   await redis?.quit();
 }
 
-/** The built client when there is one; else a stub pair of pages, so API tests need no build. */
+/**
+ * A small stand-in for the built client (the two pages with the marks the server fills in, and a stylesheet to
+ * inline), never dist/: integration tests pass on a fresh clone before any build.
+ */
+export const STUB_CLIENT_DIR = fileURLToPath(new URL('./stub-client', import.meta.url));
+
 function testClientDir(): string {
-  if (existsSync('dist/client/participant.html')) return 'dist/client';
-  const dir = join(tmpdir(), 'attune-test-client');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'participant.html'), '<!doctype html><title>p</title><!--attune-initial-state--><div id="app"></div>');
-  writeFileSync(join(dir, 'instructor.html'), '<!doctype html><title>i</title>');
-  return dir;
+  return STUB_CLIENT_DIR;
 }

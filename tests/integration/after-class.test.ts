@@ -12,6 +12,8 @@ import {
   connectInstructor,
   connectParticipant,
   emitAck,
+  emitUnchecked,
+  type PayloadOf,
   sendCommand,
   httpClient,
   last,
@@ -48,15 +50,15 @@ async function runningClass(phones: number, by: Instructor = instructor) {
   return { opened, tablet, participants, tokens };
 }
 
-const tap = (cueIndex: number, kind: 'tension' | 'relief', extra: object = {}) => ({ flagId: randomUUID(), cueIndex, kind, ...extra });
+const tap = (cueIndex: number, kind: 'tension' | 'relief', extra: Partial<PayloadOf<'flag:submit'>> = {}) => ({ flagId: randomUUID(), cueIndex, kind, ...extra });
 
-async function flagOk(socket: TestSocket, payload: object) {
+async function flagOk(socket: TestSocket, payload: PayloadOf<'flag:submit'>) {
   const ack = await emitAck(socket, 'flag:submit', payload);
   expect(ack.ok).toBe(true);
 }
 
 async function feedback(socket: TestSocket, payload: unknown) {
-  return emitAck<Record<string, never>>(socket, 'feedback:submit', payload);
+  return emitUnchecked<Record<string, never>>(socket, 'feedback:submit', payload);
 }
 
 /** Another instructor's account, signed in. */

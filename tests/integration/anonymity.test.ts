@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { io } from 'socket.io-client';
 import { afterAll, expect, it } from 'vitest';
-import type { Ack, Handshake } from '../../shared/protocol.js';
-import type { InstructorClassState } from '../../shared/schemas/class.js';
-import { closeAllSockets, connectInstructor, emitAck, last, openClass, signUp, type TestSocket } from '../helpers/clients.js';
+import type { ClientEvent, Handshake } from '../../shared/protocol.js';
+import { closeAllSockets, connectInstructor, emitAck, last, openClass, signUp, type AckOf, type PayloadOf, type TestSocket } from '../helpers/clients.js';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -54,8 +53,8 @@ function joinClass(phone: Phone, code: string): Promise<TestSocket> {
   });
 }
 
-async function ok<T>(socket: TestSocket, event: string, payload: unknown): Promise<T> {
-  const ack: Ack<T> = await emitAck<T>(socket, event, payload);
+async function ok<E extends ClientEvent>(socket: TestSocket, event: E, payload: PayloadOf<E>): Promise<Extract<AckOf<E>, { ok: true }>['data']> {
+  const ack = await emitAck(socket, event, payload);
   if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
   return ack.data;
 }
@@ -73,15 +72,15 @@ it('stores and logs no participant’s IP address, user agent or token, and link
     expect((await fetch(`${server.url}/join/${opened.code}`, { headers: headers(phone) })).status).toBe(200);
   }
   const sockets = await Promise.all(phones.map((phone) => joinClass(phone, opened.code)));
-  let state = await ok<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: 0 });
+  let state = await ok(tablet, 'class:command', { type: 'start', revision: 0 });
   const flagIds = sockets.map(() => randomUUID());
-  await Promise.all(sockets.map((s, i) => ok(s, 'flag:submit', { flagId: flagIds[i], cueIndex: 0, kind: i % 2 ? 'relief' : 'tension' })));
-  await ok(sockets[0]!, 'flag:detail', { flagId: flagIds[0], region: 'neck', strength: 2 });
-  await ok(sockets[1]!, 'flag:undo', { flagId: flagIds[1] });
+  await Promise.all(sockets.map((s, i) => ok(s, 'flag:submit', { flagId: flagIds[i]!, cueIndex: 0, kind: i % 2 ? 'relief' : 'tension' })));
+  await ok(sockets[0]!, 'flag:detail', { flagId: flagIds[0]!, region: 'neck', strength: 2 });
+  await ok(sockets[1]!, 'flag:undo', { flagId: flagIds[1]! });
   const alertId = randomUUID();
   await ok(sockets[2]!, 'alert:raise', { alertId });
   await ok(tablet, 'alert:acknowledge', { alertId });
-  state = await ok<InstructorClassState>(tablet, 'class:command', { type: 'next', revision: state.revision });
+  state = await ok(tablet, 'class:command', { type: 'next', revision: state.revision });
   // A phone drops and comes back (a new connection, the same token).
   sockets[0]!.disconnect();
   const back = await joinClass(phones[0]!, opened.code);

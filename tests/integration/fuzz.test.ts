@@ -33,12 +33,13 @@ import {
 } from '../helpers/clients.js';
 import { declaredRoutes, type Route } from '../helpers/http-routes.js';
 import { openDigestReader, type DigestReader, type StorageDigest } from '../helpers/storage-digest.js';
+import { testSeed } from '../helpers/seed.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /** Runs per event and role, per HTTP route, and of handshakes: several thousand inputs in all. */
 const RUNS = { event: 200, unknownEvent: 200, handshake: 200, route: 80 };
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+const SEED = testSeed('fuzz', 20_261_130);
 const ACK_TIMEOUT_MS = 3000;
 
 let server: TestServer;

@@ -3,6 +3,7 @@
  * tension in the neck from five of six participants name that cue and region, in the trend and on its own
  * route; the same story with fewer participants than K names nothing; another instructor gets 404.
  */
+import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassDetails } from '../../shared/schemas/class.js';
@@ -33,7 +34,7 @@ async function runClass(sequenceId: string, phones: number): Promise<void> {
   const tablet = await connectInstructor(server.url, instructor, opened.classId);
   await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
   const participants = await Promise.all(Array.from({ length: phones }, () => connectParticipant(server.url, opened.code)));
-  const flag = async (phone: number, payload: object) => expect((await emitAck(participants[phone]!, 'flag:submit', payload)).ok).toBe(true);
+  const flag = async (phone: number, payload: FlagSubmit) => expect((await emitAck(participants[phone]!, 'flag:submit', payload)).ok).toBe(true);
 
   await sendCommand(tablet, 'start');
   await flag(0, tap(0, 'tension'));

@@ -5,20 +5,20 @@
  * Then process A is killed (SIGKILL, no goodbye) and its clients reconnect through the proxy to process B.
  */
 import { randomUUID } from 'node:crypto';
-import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Handshake, ServerToClientEvents } from '../../shared/protocol.js';
-import type { ClassDetails, InstructorClassState } from '../../shared/schemas/class.js';
+import type { Handshake } from '../../shared/protocol.js';
+import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { openPostgres } from '../../server/storage/open-postgres.js';
-import { emitAck, openClass, signUp, type Instructor, type TestSocket } from '../helpers/clients.js';
+import { closeAllSockets, connect, emitAck, last, openClass, sendCommand, signUp, type Instructor, type TestSocket } from '../helpers/clients.js';
+import { testRedisUrl } from '../helpers/redis.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
 import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = testRedisUrl();
 
 let schema: TestSchema;
 let processA: SpawnedServer;
@@ -41,7 +41,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
+  closeAllSockets();
 });
 
 afterAll(async () => {
@@ -51,49 +51,18 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-const sockets: TestSocket[] = [];
-const received = new WeakMap<TestSocket, Map<string, unknown>>();
-
 /**
  * A socket that reconnects by itself, as the real clients do, and forgets what it heard when it drops: what it
  * holds afterwards came from whichever process took it back.
  */
-function connectVia(proxy: TcpProxy, auth: Handshake, cookie?: string): Promise<TestSocket> {
-  const socket: TestSocket = io(proxy.url, {
-    auth,
-    transports: ['websocket'],
-    forceNew: true,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 200,
-    extraHeaders: cookie ? { cookie } : {},
-  });
-  sockets.push(socket);
-  const events = new Map<string, unknown>();
-  received.set(socket, events);
-  socket.onAny((event: string, payload: unknown) => events.set(event, payload));
-  socket.on('disconnect', () => events.clear());
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function last<E extends keyof ServerToClientEvents>(socket: TestSocket, event: E): Parameters<ServerToClientEvents[E]>[0] | undefined {
-  return received.get(socket)?.get(event) as never;
-}
+const connectVia = (proxy: TcpProxy, auth: Handshake, cookie?: string) => connect(proxy.url, auth, cookie, { reconnects: true });
 
 const phone = (proxy: TcpProxy, code: string) => connectVia(proxy, { role: 'participant', code, token: randomUUID() });
 
-async function command(tablet: TestSocket, type: string): Promise<InstructorClassState> {
-  const revision = last(tablet, 'class:instructor-state')!.revision;
-  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision });
-  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
-  await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
-  return ack.data;
-}
+const command = sendCommand;
 
 async function submit(socket: TestSocket, flag: FlagSubmit) {
-  const ack = await emitAck<{ duplicate: boolean }>(socket, 'flag:submit', flag);
+  const ack = await emitAck(socket, 'flag:submit', flag);
   if (!ack.ok) throw new Error(`flag:submit: ${ack.error.code} ${ack.error.message}`);
   return ack.data;
 }
@@ -156,7 +125,7 @@ describe('two processes, one PostgreSQL, one Redis', () => {
       const onB = await phone(toB, opened.code);
       await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
       await emitAck(tablet, 'class:command', { type: 'auto-advance', revision: 0, isOn: true });
-      const started = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: 1 });
+      const started = await emitAck(tablet, 'class:command', { type: 'start', revision: 1 });
       expect(started).toMatchObject({ ok: true, data: { cueIndex: 0, revision: 2 } });
       await processC.stop('SIGKILL');
 

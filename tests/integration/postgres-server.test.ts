@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InstructorClassState } from '../../shared/schemas/class.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp } from '../helpers/clients.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -31,11 +30,11 @@ describe('a server on PostgreSQL', () => {
     const { class: opened } = await openClass(instructor);
 
     const tablet = await connectInstructor(server.url, instructor, opened.classId);
-    const started = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: 0 });
+    const started = await emitAck(tablet, 'class:command', { type: 'start', revision: 0 });
     expect(started).toMatchObject({ ok: true, data: { status: 'running', cueIndex: 0, revision: 1 } });
 
     const phone = await connectParticipant(server.url, opened.code);
-    const tap = { flagId: randomUUID(), cueIndex: 0, kind: 'tension' };
+    const tap = { flagId: randomUUID(), cueIndex: 0, kind: 'tension' as const };
     expect(await emitAck(phone, 'flag:submit', tap)).toEqual({ ok: true, data: { duplicate: false } });
     expect(await emitAck(phone, 'flag:submit', tap)).toEqual({ ok: true, data: { duplicate: true } });
 

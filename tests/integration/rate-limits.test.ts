@@ -21,6 +21,7 @@ import {
   signUp,
 } from '../helpers/clients.js';
 import { headlessPhone, type HeadlessPhone } from '../helpers/headless-phone.js';
+import { testRedisUrl } from '../helpers/redis.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -154,7 +155,7 @@ describe('sign-in', () => {
 });
 
 describe('with Redis', () => {
-  const REDIS_URL = 'redis://127.0.0.1:6379';
+  const REDIS_URL = testRedisUrl();
   const clients: Redis[] = [];
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/errors.js';
 import type { AuthStatus } from '../../shared/schemas/auth.js';
-import type { ClassDetails, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
+import type { ClassDetails, PublicClassState } from '../../shared/schemas/class.js';
 import type { Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import {
   closeAllSockets,
@@ -227,7 +227,7 @@ describe('classes run a snapshot', () => {
     const { class: opened } = await lead.json<ClassDetails>('POST', '/api/classes', { sequenceId: sequence.id });
     const tablet = await connectInstructor(server.url, lead, opened.classId);
     const phone = await connectParticipant(server.url, opened.code);
-    const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'start', revision: opened.revision });
+    const ack = await emitAck(tablet, 'class:command', { type: 'start', revision: opened.revision });
     expect(ack.ok).toBe(true);
     await waitFor(() => expect(last(phone, 'class:state')?.cue?.text).toBe('Notice your jaw.'));
 
@@ -236,7 +236,7 @@ describe('classes run a snapshot', () => {
     expect(running.class).toMatchObject({ title: 'Neck and jaw', status: 'running', cueCount: 3 });
     expect(running.class.cues).toEqual(neckSequence.cues);
 
-    const next = await emitAck<InstructorClassState>(tablet, 'class:command', { type: 'next', revision: running.class.revision });
+    const next = await emitAck(tablet, 'class:command', { type: 'next', revision: running.class.revision });
     expect(next.ok).toBe(true);
     await waitFor(() => expect(last(phone, 'class:state')).toMatchObject<Partial<PublicClassState>>({ cueIndex: 1, cueCount: 3 }));
     expect(last(phone, 'class:state')?.cue?.text).toBe('Let the neck grow long.');

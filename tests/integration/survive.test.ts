@@ -14,7 +14,7 @@ import { openSqlite } from '../../server/storage/open-sqlite.js';
 import {
   closeAllSockets,
   connectInstructor,
-  emitAck,
+  sendCommand,
   last,
   signUp,
   type TestSocket,
@@ -71,13 +71,7 @@ async function openTimedClass(url: string) {
   return { lead, opened };
 }
 
-async function command(tablet: TestSocket, type: string, extra: object = {}): Promise<InstructorClassState> {
-  const revision = last(tablet, 'class:instructor-state')!.revision;
-  const ack = await emitAck<InstructorClassState>(tablet, 'class:command', { type, revision, ...extra });
-  if (!ack.ok) throw new Error(`${type}: ${ack.error.code} ${ack.error.message}`);
-  await waitFor(() => expect(last(tablet, 'class:instructor-state')?.revision).toBe(ack.data.revision));
-  return ack.data;
-}
+const command = sendCommand;
 
 function phone(url: string, code: string): HeadlessPhone {
   const created = headlessPhone(url, code);

@@ -9,18 +9,13 @@ import type { FeedbackSubmit } from '../../../shared/schemas/feedback';
 import type { FlagKind } from '../../../shared/schemas/flag';
 import type { Ack } from '../../../shared/protocol';
 import { buzz, keepScreenOn } from '../lib/device';
-import { localOutboxStore, Outbox, type Delivery, type OutboxMessage } from '../lib/outbox';
+import { ACK_TIMEOUT_MS, DeliveryQueue } from '../lib/delivery-policy';
+import { localOutboxStore, type OutboxMessage } from '../lib/outbox';
 import { PhoneSocket } from '../lib/phone-socket';
 import { canUndo } from '../lib/timing';
 import { randomId } from '../lib/uuid';
 
 const tokenKey = (code: string) => `attune.token.${code}`;
-/** How long the phone waits for an acknowledgement before it counts a message as not delivered. */
-const ACK_TIMEOUT_MS = 4000;
-/** A refused or unanswered message while connected (rate limit, server error) is retried after this. */
-const RETRY_DELAY_MS = 1500;
-/** Refusals that a retry cannot change: the message is dropped instead of blocking the queue. */
-const FINAL_REFUSALS = new Set(['input/invalid', 'flag/invalid_cue', 'auth/forbidden', 'class/not_found']);
 
 /** The flag the participant tapped last, while it can still be described or taken back. */
 export interface LastFlag {
@@ -42,7 +37,7 @@ export class ParticipantClass {
   #isAlertSent = $state(false);
   #error = $state<string | null>(null);
   #socket: PhoneSocket | null = null;
-  #outbox: Outbox;
+  #outbox: DeliveryQueue;
   #cleanups: (() => void)[] = [];
 
   constructor(
@@ -52,7 +47,7 @@ export class ParticipantClass {
     this.#state = initial;
     this.#receivedAt = Date.now();
     this.#hasJoined = localStorage.getItem(tokenKey(code)) !== null;
-    this.#outbox = new Outbox(localOutboxStore(`attune.outbox.${code}`), (m) => this.#deliver(m), (n) => (this.#unsent = n));
+    this.#outbox = new DeliveryQueue(localOutboxStore(`attune.outbox.${code}`), () => this.#socket, { onSizeChange: (n) => (this.#unsent = n) });
     this.#unsent = this.#outbox.size;
   }
 
@@ -96,7 +91,7 @@ export class ParticipantClass {
     socket.on('connect', () => {
       this.#isConnected = true;
       this.#error = null;
-      void this.#outbox.flush();
+      this.#outbox.connected();
     });
     socket.on('disconnect', () => (this.#isConnected = false));
     socket.on('connect_error', (error) => {
@@ -153,6 +148,7 @@ export class ParticipantClass {
 
   dispose(): void {
     this.#cleanups.forEach((cleanup) => cleanup());
+    this.#outbox.dispose();
     this.#socket?.disconnect();
     this.#socket = null;
   }
@@ -166,21 +162,7 @@ export class ParticipantClass {
   }
 
   #send(message: OutboxMessage): void {
-    this.#outbox.add(message);
-    if (this.#isConnected) void this.#outbox.flush();
-  }
-
-  async #deliver(message: OutboxMessage): Promise<Delivery> {
-    const socket = this.#socket;
-    if (!socket?.connected) return 'retry';
-    try {
-      const result = await socket.emitWithAck(message.event, message.payload as never, ACK_TIMEOUT_MS);
-      if (result.ok || FINAL_REFUSALS.has(result.error.code)) return 'done';
-    } catch {
-      // No acknowledgement in time: if the connection dropped, it goes again on reconnect.
-    }
-    if (socket.connected) setTimeout(() => void this.#outbox.flush(), RETRY_DELAY_MS);
-    return 'retry';
+    this.#outbox.send(message);
   }
 
   /** Reconnects at once when the network or the screen comes back, instead of waiting out the backoff. */
