@@ -9,7 +9,7 @@ import type { RegionId } from '../regions.js';
 import type { ClassStatus } from './class.js';
 import type { Feeling } from '../feedback.js';
 import type { FlagKind, RegionTally } from './flag.js';
-import type { Language } from './sequence.js';
+import { languageSchema, type Language } from './sequence.js';
 
 /** The JSON export's format name; bumped on any incompatible change. */
 export const SUMMARY_FORMAT = 'attune.summary/v1';
@@ -107,6 +107,15 @@ export interface ClassHistoryPage {
   pageSize: number;
   total: number;
 }
+
+/**
+ * The CSV export's options: `delimiter` picks `comma` (decimal point) or `semicolon` (decimal comma, what a
+ * spreadsheet set to Czech reads); without it `lang`, the language the export is made in, decides (cs → semicolon).
+ */
+export const csvQuerySchema = z.object({
+  delimiter: z.enum(['comma', 'semicolon']).optional(),
+  lang: languageSchema.optional(),
+});
 
 /** The page query of the list of past classes. */
 export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
