@@ -30,9 +30,9 @@ export function summaryRoutes(summaries: SummaryService, requireInstructor: Requ
     const query = csvQuerySchema.safeParse(req.query);
     if (!query.success) throw new AppError('input/invalid', 'The request is not valid.', formatIssues(query.error));
     const summary = await summaryOf(req.params.classId, res);
-    // An explicit delimiter wins; else the page's language (`lang`), else the class's own language.
+    // An explicit delimiter wins; else the language the export is made in (`lang`); else RFC 4180's comma.
     const { delimiter, lang } = query.data;
-    const dialect = delimiter ? (delimiter === 'semicolon' ? SEMICOLON_DIALECT : COMMA_DIALECT) : dialectForLanguage(lang ?? summary.language);
+    const dialect = delimiter ? (delimiter === 'semicolon' ? SEMICOLON_DIALECT : COMMA_DIALECT) : lang ? dialectForLanguage(lang) : COMMA_DIALECT;
     res.attachment(exportName(summary, 'csv')).type('text/csv; charset=utf-8').send(toCsv(summaryCsvRows(summary), dialect));
   });
 

@@ -28,14 +28,15 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     /** The summary of one of the instructor's classes, as it stands now (a running class's keeps changing). */
     async summary(classId: string, instructorId: string): Promise<ClassSummary> {
       const record = await classes.ownClass(classId, instructorId);
-      const [participants, transitions, figures, feedback, k] = await Promise.all([
+      const [participants, transitions, figures, flagSeconds, feedback, k] = await Promise.all([
         storage.countParticipants(classId),
         storage.listTransitions(classId),
         storage.flagFigures(classId),
+        storage.flagSecondsByCue(classId),
         storage.listFeedback(classId),
         threshold(instructorId),
       ]);
-      return summarizeClass({ facts: record, participants, transitions, figures, feedback, threshold: k, now: now() });
+      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */
@@ -66,7 +67,12 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
       const overviews = await storage.listSequenceClasses(instructorId, sequenceId, TREND_MAX_CLASSES);
       const sequence = overviews.length === 0 ? await storage.getSequence(sequenceId, instructorId) : null;
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      const [tallies, k] = await Promise.all([storage.tallyFlagsOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
+      const classIds = overviews.map((o) => o.record.id);
+      const [tallies, reached, k] = await Promise.all([
+        storage.tallyFlagsOfClasses(classIds),
+        storage.reachedCuesOfClasses(classIds),
+        threshold(instructorId),
+      ]);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
@@ -80,6 +86,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
           feedbackAnswers,
           feedbackRatingSum,
           tallies: tallies.filter((t) => t.classId === record.id),
+          reachedCues: new Set(reached.filter((r) => r.classId === record.id).map((r) => r.cueIndex)),
         })),
         k,
       );

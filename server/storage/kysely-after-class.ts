@@ -19,6 +19,8 @@ type AfterClassStorage = Pick<
   | 'listFeedback'
   | 'flagFigures'
   | 'tallyFlagsOfClasses'
+  | 'flagSecondsByCue'
+  | 'reachedCuesOfClasses'
   | 'listClassHistory'
   | 'listSequenceClasses'
   | 'getSummarySettings'
@@ -90,6 +92,31 @@ export function createAfterClassStorage(db: Kysely<Database>, toClass: (row: Sel
     async flagFigures(classId) {
       const row = await db.selectFrom('classes').select('flags_archived_at').where('id', '=', classId).executeTakeFirst();
       return row && row.flags_archived_at !== null ? archivedFigures(db, classId) : rawFigures(db, classId);
+    },
+
+    async flagSecondsByCue(classId) {
+      const row = await db.selectFrom('classes').select('flags_archived_at').where('id', '=', classId).executeTakeFirst();
+      if (!row || row.flags_archived_at !== null) return null;
+      const second = sql<number>`floor(created_at / 1000)`;
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => ['cue_index', 'kind', second.as('second'), eb.fn.countAll<number>().as('n')])
+        .where('class_id', '=', classId)
+        .groupBy(['cue_index', 'kind', second])
+        .execute();
+      return rows.map((r) => ({ cueIndex: Number(r.cue_index), kind: r.kind as FlagKind, second: Number(r.second), flags: Number(r.n) }));
+    },
+
+    async reachedCuesOfClasses(classIds) {
+      if (classIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('class_transitions')
+        .select(['class_id', 'cue_index'])
+        .distinct()
+        .where('class_id', 'in', classIds)
+        .where('status', 'in', ['running', 'paused'])
+        .execute();
+      return rows.map((r) => ({ classId: r.class_id, cueIndex: Number(r.cue_index) }));
     },
 
     async tallyFlagsOfClasses(classIds) {

@@ -10,7 +10,7 @@ import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
-import type { ClassTransition } from '../domain/timeline.js';
+import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
 
 export interface InstructorRecord {
   id: string;
@@ -171,6 +171,13 @@ export interface Storage {
   listFeedback(classId: string): Promise<FeedbackAnswer[]>;
   /** What the class's flags add up to: from the raw flags, or from the aggregates once retention archived them. */
   flagFigures(classId: string): Promise<FlagFigures>;
+  /**
+   * The class's flags by cue, kind and second they were stored (epoch seconds), for the timeline's figures per
+   * visit of a cue; null once retention archived the class's raw flags (the times are not kept).
+   */
+  flagSecondsByCue(classId: string): Promise<CueFlagSecond[] | null>;
+  /** Per class of these, the cues it ever showed (running or paused on them), from the transition log. */
+  reachedCuesOfClasses(classIds: string[]): Promise<{ classId: string; cueIndex: number }[]>;
   /** Per class and cue, the tallies of these classes, raw or archived alike. */
   tallyFlagsOfClasses(classIds: string[]): Promise<(CueTally & { classId: string })[]>;
   /** One page of the instructor's classes that have left the lobby, newest first, and how many there are. */
