@@ -16,7 +16,7 @@ import { expect, expectAccessible, newTablet, PHONE, screenshot, TABLET, test } 
 
 let server: SpawnedServer;
 // Long stories on a shared 2-core machine: more time than the default minute.
-test.describe.configure({ mode: 'serial', timeout: 240_000 });
+test.describe.configure({ mode: 'serial', timeout: 480_000 });
 test.beforeAll(async () => {
   server = await spawnServer();
   if (process.env.DESK_LOGS) server.process.on('exit', (code, signal) => console.log('SERVER EXIT', code, signal, new Date().toISOString()));
