@@ -19,11 +19,9 @@ let server: SpawnedServer;
 test.describe.configure({ mode: 'serial', timeout: 480_000 });
 test.beforeAll(async () => {
   server = await spawnServer();
-  if (process.env.DESK_LOGS) server.process.on('exit', (code, signal) => console.log('SERVER EXIT', code, signal, new Date().toISOString()));
 });
 test.afterAll(async () => {
   closeAllSockets();
-  if (process.env.DESK_LOGS) console.log(server?.logs.join('\n').slice(-4000));
   await server?.stop();
   if (server) removeDataDir(server);
 });
