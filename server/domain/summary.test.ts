@@ -30,6 +30,7 @@ describe('summarizeCues', () => {
       cueIndex: 0,
       text: 'Shoulders down',
       focusRegions: ['shoulder-left', 'shoulder-right'],
+      isReached: true,
       figures: {
         participants: 3,
         tension: 4,
@@ -42,7 +43,7 @@ describe('summarizeCues', () => {
 
   it('withholds every breakdown of a cue fewer than K participants answered, and shows an unanswered cue as zeros', () => {
     const [, second, third] = summarizeCues(cues, figures, 3);
-    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], figures: null });
+    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], isReached: true, figures: null });
     expect(third?.figures).toEqual({
       participants: 0,
       tension: 0,
@@ -157,5 +158,38 @@ describe('summarizeClass', () => {
       feedback: { answers: 4 },
     });
     expect(summary.cues.map((c) => c.figures?.participants ?? 'withheld')).toEqual([3, 'withheld', 0]);
+    // The third cue was never shown: its zeros are "not asked", and the summary says so.
+    expect(summary.cues.map((c) => c.isReached)).toEqual([true, true, false]);
+    // Without the flags' times (archived), no stretch has figures of its own.
+    expect(summary.timeline.map((s) => s.flags)).toEqual([null, null]);
+  });
+
+  it('gives each visit of a cue its own flags, and none where the cue is withheld', () => {
+    const T = 1_750_000_000_000;
+    const summary = summarizeClass({
+      facts: { id: 'c1', sequenceId: 's1', code: 'K7M2QX', title: 'Ramena', language: 'cs', status: 'ended', cues, createdAt: T, endedAt: T + 90_000, feedbackClosesAt: null },
+      participants: 5,
+      transitions: [
+        { revision: 1, status: 'running', cueIndex: 0, at: T + 10_000 },
+        { revision: 2, status: 'running', cueIndex: 1, at: T + 40_000 },
+        { revision: 3, status: 'running', cueIndex: 0, at: T + 60_000 },
+        { revision: 4, status: 'ended', cueIndex: 0, at: T + 90_000 },
+      ],
+      figures,
+      flagSeconds: [
+        { cueIndex: 0, kind: 'tension', second: (T + 12_000) / 1000, flags: 4 },
+        { cueIndex: 0, kind: 'relief', second: (T + 20_000) / 1000, flags: 1 },
+        { cueIndex: 0, kind: 'relief', second: (T + 61_000) / 1000, flags: 2 },
+        { cueIndex: 1, kind: 'tension', second: (T + 41_000) / 1000, flags: 1 },
+      ],
+      feedback: answers,
+      threshold: 3,
+      now: T + 100_000,
+    });
+    expect(summary.timeline.map((s) => [s.cueIndex, s.flags])).toEqual([
+      [0, { tension: 4, relief: 1 }],
+      [1, null],
+      [0, { tension: 0, relief: 2 }],
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.
 import type { Cue, Language } from '../../shared/schemas/sequence.js';
 import { SUMMARY_FORMAT, type ClassSummary, type CueSummary, type FeedbackFigures, type StrengthCounts } from '../../shared/schemas/summary.js';
 import { applyThreshold } from './threshold.js';
-import { buildTimeline, type ClassTransition } from './timeline.js';
+import { buildTimeline, withVisitFlags, type ClassTransition, type CueFlagSecond } from './timeline.js';
 
 /** A number of flags alike in cue, kind, region and strength: every breakdown of a summary is a sum of these. */
 export interface FlagGroup {
@@ -55,6 +55,8 @@ export interface SummaryInput {
   participants: number;
   transitions: ClassTransition[];
   figures: FlagFigures;
+  /** The flags by cue and second, for the timeline's figures per visit; null when no longer kept. */
+  flagSeconds?: CueFlagSecond[] | null;
   feedback: FeedbackAnswer[];
   threshold: number;
   now: number;
@@ -64,6 +66,9 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
   const { facts, transitions, threshold } = input;
   // Feedback is published in one batch when its window closes, so a polled summary cannot date an answer.
   const isFeedbackPending = !isFeedbackPublished(facts, input.now);
+  const segments = buildTimeline(transitions, input.now);
+  const reached = new Set(segments.map((s) => s.cueIndex));
+  const cues = summarizeCues(facts.cues, input.figures, threshold, reached);
   return {
     format: SUMMARY_FORMAT,
     classId: facts.id,
@@ -78,8 +83,8 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
     feedbackClosesAt: facts.feedbackClosesAt,
     participants: input.participants,
     threshold,
-    timeline: buildTimeline(transitions, input.now),
-    cues: summarizeCues(facts.cues, input.figures, threshold),
+    timeline: withVisitFlags(segments, input.flagSeconds ?? null, (cueIndex) => cues[cueIndex]?.figures != null),
+    cues,
     // The class id orders the comments: the same summary every time, unrelated to who wrote what or when.
     feedback: isFeedbackPending ? null : summarizeFeedback(input.feedback, threshold, facts.id),
     isFeedbackPending,
@@ -96,7 +101,12 @@ export function isFeedbackPublished(state: { status: ClassStatus; feedbackCloses
 }
 
 /** Per cue of the class: its counts, strengths and regions, or null where the threshold withholds them. */
-export function summarizeCues(cues: Pick<Cue, 'text' | 'regions'>[], figures: FlagFigures, threshold: number): CueSummary[] {
+export function summarizeCues(
+  cues: Pick<Cue, 'text' | 'regions'>[],
+  figures: FlagFigures,
+  threshold: number,
+  reached: ReadonlySet<number> = new Set(cues.map((_, i) => i)),
+): CueSummary[] {
   return cues.map((cue, cueIndex) => {
     const tally = figures.cues.find((t) => t.cueIndex === cueIndex) ?? { cueIndex, tension: 0, relief: 0, participants: 0 };
     const groups = figures.groups.filter((g) => g.cueIndex === cueIndex);
@@ -104,6 +114,7 @@ export function summarizeCues(cues: Pick<Cue, 'text' | 'regions'>[], figures: Fl
       cueIndex,
       text: cue.text,
       focusRegions: cue.regions,
+      isReached: reached.has(cueIndex),
       figures: applyThreshold(tally.participants, threshold, {
         participants: tally.participants,
         tension: tally.tension,

@@ -1,5 +1,6 @@
 /** The class as a timeline: which cue was shown when and for how long, from its transition log. Pure. */
 import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { FlagKind } from '../../shared/schemas/flag.js';
 import type { TimelineSegment } from '../../shared/schemas/summary.js';
 
 /** One accepted transition of a class, as the transition log keeps it. */
@@ -38,7 +39,7 @@ export function buildTimeline(transitions: ClassTransition[], now: number): Time
       close(transition.at);
       // A pause that goes on across a jump counts towards the new cue from here on.
       if (pausedSince !== null) pausedSince = transition.at;
-      segments.push({ cueIndex: transition.cueIndex, startedAt: transition.at, durationMs: 0, pausedMs: 0, isOngoing: true });
+      segments.push({ cueIndex: transition.cueIndex, startedAt: transition.at, durationMs: 0, pausedMs: 0, isOngoing: true, flags: null });
     }
     if (transition.status === 'paused' && pausedSince === null) pausedSince = transition.at;
     if (transition.status === 'running' && pausedSince !== null) {
@@ -52,4 +53,39 @@ export function buildTimeline(transitions: ClassTransition[], now: number): Time
     if (pausedSince !== null) last.pausedMs += Math.max(0, now - pausedSince);
   }
   return segments;
+}
+
+/** Flags of one cue and kind stored in one second (epoch seconds): what the timeline's figures per visit add up. */
+export interface CueFlagSecond {
+  cueIndex: number;
+  kind: FlagKind;
+  second: number;
+  flags: number;
+}
+
+/**
+ * Each stretch's own flags: a flag counts towards the latest stretch on its cue that had begun by the second it
+ * was stored (a flag sent late from an offline phone still lands on its own cue, in the visit it was tapped in
+ * or the last one before it arrived). `isShown(cueIndex)` says whose figures may be shown at all (the cue's
+ * threshold); the rest, and every stretch when the times are no longer kept (`seconds` null), stay null.
+ */
+export function withVisitFlags(
+  segments: TimelineSegment[],
+  seconds: CueFlagSecond[] | null,
+  isShown: (cueIndex: number) => boolean,
+): TimelineSegment[] {
+  const result = segments.map((s) => ({ ...s, flags: seconds !== null && isShown(s.cueIndex) ? { tension: 0, relief: 0 } : null }));
+  if (seconds === null) return result;
+  const visitsOf = new Map<number, number[]>();
+  result.forEach((s, i) => visitsOf.set(s.cueIndex, [...(visitsOf.get(s.cueIndex) ?? []), i]));
+  for (const entry of seconds) {
+    const visits = visitsOf.get(entry.cueIndex);
+    if (!visits) continue;
+    const at = entry.second * 1000;
+    // Stored within the second a stretch began counts towards it: the second is rounded down.
+    const visit = [...visits].reverse().find((i) => Math.floor(result[i]!.startedAt / 1000) * 1000 <= at) ?? visits[0]!;
+    const flags = result[visit]!.flags;
+    if (flags) flags[entry.kind] += entry.flags;
+  }
+  return result;
 }

@@ -16,6 +16,7 @@ function classOf(i: number, overrides: Partial<TrendClassInput>): TrendClassInpu
     feedbackAnswers: 4,
     feedbackRatingSum: 16,
     tallies: [],
+    reachedCues: new Set([0, 1, 2]),
     ...overrides,
   };
 }
@@ -40,14 +41,26 @@ describe('buildTrend', () => {
     // The newest class names the cues, and has one the older ones had not.
     expect(trend.cues.map((c) => c.text)).toEqual(['Shoulders down', 'Jaw, softly', 'Breathe']);
     expect(trend.cues[0]!.points).toEqual([
-      { classId: 'c0', tension: 2, relief: 0.5, isWithheld: false },
-      { classId: 'c1', tension: null, relief: null, isWithheld: true },
-      { classId: 'c2', tension: 0, relief: 0, isWithheld: false },
+      { classId: 'c0', tension: 2, relief: 0.5, isWithheld: false, isReached: true },
+      { classId: 'c1', tension: null, relief: null, isWithheld: true, isReached: true },
+      { classId: 'c2', tension: 0, relief: 0, isWithheld: false, isReached: true },
     ]);
-    expect(trend.cues[2]!.points[0]).toEqual({ classId: 'c0', tension: null, relief: null, isWithheld: false });
+    expect(trend.cues[2]!.points[0]).toEqual({ classId: 'c0', tension: null, relief: null, isWithheld: false, isReached: false });
   });
 
   it('is empty without classes', () => {
     expect(buildTrend('seq', [], 3)).toMatchObject({ classes: [], cues: [] });
+  });
+
+  it('leaves a gap, not a 0, for a cue a class did not reach', () => {
+    const trend = buildTrend(
+      'seq',
+      [classOf(0, { reachedCues: new Set([0]), tallies: [{ cueIndex: 0, tension: 4, relief: 0, participants: 4 }] }), classOf(1, {})],
+      3,
+    );
+    expect(trend.cues[1]!.points.map((p) => [p.tension, p.isReached])).toEqual([
+      [null, false],
+      [0, true],
+    ]);
   });
 });

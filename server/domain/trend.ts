@@ -23,6 +23,8 @@ export interface TrendClassInput {
   feedbackAnswers: number;
   feedbackRatingSum: number;
   tallies: CueTally[];
+  /** The cues the class ever showed. */
+  reachedCues: ReadonlySet<number>;
 }
 
 /** The trend over `classes` (oldest first); the newest class names the cues and the sequence. */
@@ -49,13 +51,13 @@ function cueTrend(cueIndex: number, text: string, classes: TrendClassInput[], th
     cueIndex,
     text,
     points: classes.map((c) => {
-      if (cueIndex >= c.cues.length) return { classId: c.classId, tension: null, relief: null, isWithheld: false };
+      if (cueIndex >= c.cues.length || !c.reachedCues.has(cueIndex)) return { classId: c.classId, tension: null, relief: null, isWithheld: false, isReached: false };
       const tally = c.tallies.find((t) => t.cueIndex === cueIndex) ?? { cueIndex, tension: 0, relief: 0, participants: 0 };
       const perParticipant = (flags: number) => (c.participants === 0 ? 0 : flags / c.participants);
       const rates = applyThreshold(tally.participants, threshold, { tension: perParticipant(tally.tension), relief: perParticipant(tally.relief) });
       return rates === null
-        ? { classId: c.classId, tension: null, relief: null, isWithheld: true }
-        : { classId: c.classId, ...rates, isWithheld: false };
+        ? { classId: c.classId, tension: null, relief: null, isWithheld: true, isReached: true }
+        : { classId: c.classId, ...rates, isWithheld: false, isReached: true };
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from './csv.js';
+import { COMMA_DIALECT, csvCell, dialectForLanguage, SEMICOLON_DIALECT, toCsv } from './csv.js';
 
 describe('csvCell', () => {
   it('leaves plain text and numbers alone, and writes null as empty', () => {
@@ -47,5 +47,26 @@ describe('toCsv', () => {
     ]);
     expect(csv).toBe('\uFEFFsection,value\r\ncomment,"Děkuji, bylo to skvělé"\r\ncount,3\r\n');
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+});
+
+describe('the semicolon dialect (a spreadsheet set to Czech)', () => {
+  it('writes decimals with a comma and quotes only what holds a semicolon, a quote or a line break', () => {
+    expect(csvCell(4.33, SEMICOLON_DIALECT)).toBe('4,33');
+    expect(csvCell(12, SEMICOLON_DIALECT)).toBe('12');
+    expect(csvCell('krk, ramena', SEMICOLON_DIALECT)).toBe('krk, ramena');
+    expect(csvCell('krk; ramena', SEMICOLON_DIALECT)).toBe('"krk; ramena"');
+    expect(csvCell('"ticho"', SEMICOLON_DIALECT)).toBe('"""ticho"""');
+    expect(csvCell('=1+1', SEMICOLON_DIALECT)).toBe("'=1+1");
+  });
+
+  it('joins cells with semicolons, rows with CRLF, after the byte-order mark', () => {
+    expect(toCsv([['a', 1.5, null], ['b;c', 2, 'x']], SEMICOLON_DIALECT)).toBe('\uFEFFa;1,5;\r\n"b;c";2;x\r\n');
+    expect(toCsv([['a', 1.5, null]])).toBe('\uFEFFa,1.5,\r\n');
+  });
+
+  it('is chosen for Czech, the comma dialect for English', () => {
+    expect(dialectForLanguage('cs')).toEqual(SEMICOLON_DIALECT);
+    expect(dialectForLanguage('en')).toEqual(COMMA_DIALECT);
   });
 });

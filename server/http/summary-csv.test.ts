@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassSummary } from '../../shared/schemas/summary.js';
-import { toCsv } from './csv.js';
+import { SEMICOLON_DIALECT, toCsv } from './csv.js';
 import { summaryCsvRows } from './summary-csv.js';
 
 const T = Date.UTC(2026, 10, 24, 17, 0, 0);
@@ -19,12 +19,13 @@ const summary: ClassSummary = {
   isFeedbackPending: false,
   participants: 5,
   threshold: 3,
-  timeline: [{ cueIndex: 0, startedAt: T + 60_000, durationMs: 95_400, pausedMs: 10_000, isOngoing: false }],
+  timeline: [{ cueIndex: 0, startedAt: T + 60_000, durationMs: 95_400, pausedMs: 10_000, isOngoing: false, flags: { tension: 2, relief: 0 } }],
   cues: [
     {
       cueIndex: 0,
       text: 'Uvolněte ramena',
       focusRegions: [],
+      isReached: true,
       figures: {
         participants: 3,
         tension: 2,
@@ -33,7 +34,7 @@ const summary: ClassSummary = {
         regions: { neck: { tension: 2, relief: 0 } },
       },
     },
-    { cueIndex: 1, text: 'Čelist', focusRegions: ['jaw'], figures: null },
+    { cueIndex: 1, text: 'Čelist', focusRegions: ['jaw'], isReached: true, figures: null },
   ],
   feedback: {
     answers: 3,
@@ -54,6 +55,8 @@ describe('summaryCsvRows', () => {
     expect(csv).toContain('cue,,1,Uvolněte ramena,region_neck_tension,2');
     expect(csv).toContain('timeline,1,1,Uvolněte ramena,duration_seconds,95');
     expect(csv).toContain('timeline,1,1,Uvolněte ramena,paused_seconds,10');
+    expect(csv).toContain('timeline,1,1,Uvolněte ramena,tension,2');
+    expect(csv).toContain('cue,,1,Uvolněte ramena,reached,1');
     expect(csv).toContain('feedback,,,,feeling_better,2');
     expect(csv).toContain("comment,1,,,comment,'@sum(A1)");
     expect(csv).toContain('comment,2,,,comment,Děkuji');
@@ -62,8 +65,26 @@ describe('summaryCsvRows', () => {
 
   it('gives a withheld cue and withheld feedback one row each, and no numbers', () => {
     const rows = summaryCsvRows({ ...summary, feedback: null });
-    expect(rows.filter((r) => r[0] === 'cue' && r[2] === 2)).toEqual([['cue', null, 2, 'Čelist', 'withheld', 'fewer than 3 participants']]);
+    expect(rows.filter((r) => r[0] === 'cue' && r[2] === 2)).toEqual([
+      ['cue', null, 2, 'Čelist', 'reached', 1],
+      ['cue', null, 2, 'Čelist', 'withheld', 'fewer than 3 participants'],
+    ]);
     expect(rows.filter((r) => r[0] === 'feedback')).toEqual([['feedback', null, null, null, 'withheld', 'fewer than 3 participants']]);
     expect(rows.some((r) => r[0] === 'comment')).toBe(false);
+  });
+
+  it('gives a cue the class never reached one row saying so, and no zeros', () => {
+    const first = summary.cues[0]!;
+    const unreached = { ...first, isReached: false, figures: { ...first.figures!, participants: 0, tension: 0, relief: 0, regions: {} } };
+    const rows = summaryCsvRows({ ...summary, cues: [unreached] });
+    expect(rows.filter((r) => r[0] === 'cue')).toEqual([['cue', null, 1, 'Uvolněte ramena', 'reached', 0]]);
+  });
+
+  it('opens in a spreadsheet set to Czech: semicolons, decimal commas', () => {
+    const feedback = { ...summary.feedback!, meanRating: 13 / 3 };
+    const csv = toCsv(summaryCsvRows({ ...summary, feedback }), SEMICOLON_DIALECT).slice(1).split('\r\n');
+    expect(csv[0]).toBe('section;item;cue;cue_text;measure;value');
+    expect(csv).toContain('class;;;;title;"Ramena, uši a ""krk"""');
+    expect(csv).toContain('feedback;;;;mean_rating;4,33');
   });
 });

@@ -36,6 +36,8 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
     const text = summary.cues[segment.cueIndex]?.text ?? null;
     const row = (measure: string, value: CsvCell): CsvCell[] => ['timeline', i + 1, segment.cueIndex + 1, text, measure, value];
     rows.push(row('started_at', iso(segment.startedAt)), row('duration_seconds', seconds(segment.durationMs)), row('paused_seconds', seconds(segment.pausedMs)));
+    // This visit's own flags, when they may be shown and are still known.
+    if (segment.flags) rows.push(row('tension', segment.flags.tension), row('relief', segment.flags.relief));
   });
   const feedbackRow = (measure: string, value: CsvCell): CsvCell[] => ['feedback', null, null, null, measure, value];
   const { feedback } = summary;
@@ -54,8 +56,10 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
 function cueRows(cue: CueSummary, withheld: string): CsvCell[][] {
   const row = (measure: string, value: CsvCell): CsvCell[] => ['cue', null, cue.cueIndex + 1, cue.text, measure, value];
   const { figures } = cue;
-  if (!figures) return [row('withheld', withheld)];
-  const rows = [row('participants', figures.participants), row('tension', figures.tension), row('relief', figures.relief)];
+  // A cue the class never came to has no figures: its zeros would read as "nobody flagged it".
+  if (!cue.isReached) return [row('reached', 0)];
+  if (!figures) return [row('reached', 1), row('withheld', withheld)];
+  const rows = [row('reached', 1), row('participants', figures.participants), row('tension', figures.tension), row('relief', figures.relief)];
   for (const kind of ['tension', 'relief'] as const) {
     for (const strength of ['1', '2', '3', 'none'] as const) rows.push(row(`${kind}_strength_${strength}`, figures.strengths[kind][strength]));
   }

@@ -5,10 +5,10 @@
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../../shared/errors.js';
-import { historyQuerySchema, summarySettingsSchema, type ClassSummary } from '../../shared/schemas/summary.js';
+import { csvQuerySchema, historyQuerySchema, summarySettingsSchema, type ClassSummary } from '../../shared/schemas/summary.js';
 import { formatIssues } from '../realtime/handle.js';
 import type { SummaryService } from '../services/summary-service.js';
-import { toCsv } from './csv.js';
+import { COMMA_DIALECT, dialectForLanguage, SEMICOLON_DIALECT, toCsv } from './csv.js';
 import { parseBody } from './http-errors.js';
 import { signedIn } from './require-instructor.js';
 import { summaryCsvRows } from './summary-csv.js';
@@ -27,8 +27,13 @@ export function summaryRoutes(summaries: SummaryService, requireInstructor: Requ
   });
 
   router.get('/classes/:classId/summary.csv', requireInstructor, async (req: Request<{ classId: string }>, res) => {
+    const query = csvQuerySchema.safeParse(req.query);
+    if (!query.success) throw new AppError('input/invalid', 'The request is not valid.', formatIssues(query.error));
     const summary = await summaryOf(req.params.classId, res);
-    res.attachment(exportName(summary, 'csv')).type('text/csv; charset=utf-8').send(toCsv(summaryCsvRows(summary)));
+    // An explicit delimiter wins; else the language the export is made in (`lang`); else RFC 4180's comma.
+    const { delimiter, lang } = query.data;
+    const dialect = delimiter ? (delimiter === 'semicolon' ? SEMICOLON_DIALECT : COMMA_DIALECT) : lang ? dialectForLanguage(lang) : COMMA_DIALECT;
+    res.attachment(exportName(summary, 'csv')).type('text/csv; charset=utf-8').send(toCsv(summaryCsvRows(summary), dialect));
   });
 
   router.get('/history', requireInstructor, async (req, res) => {

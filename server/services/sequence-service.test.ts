@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
-import { copyTitle, parseSequenceFile } from './sequence-service.js';
+import { copyTitle, distinctTitle, parseSequenceFile } from './sequence-service.js';
 
 describe('parsing a sequence file', () => {
   const file = { format: 'attune.sequence/v1', title: 'Neck', language: 'en', cues: [{ text: 'Notice.', regions: [] }] };
@@ -26,5 +26,20 @@ describe('a duplicate', () => {
     expect(copyTitle('Neck', 'en')).toBe('Neck (copy)');
     expect(copyTitle('Krk', 'cs')).toBe('Krk (kopie)');
     expect(copyTitle('x'.repeat(120), 'en')).toHaveLength(120);
+  });
+});
+
+describe('an imported title', () => {
+  it('stays as it is when no other sequence has it', () => {
+    expect(distinctTitle('Neck', ['Shoulders'])).toBe('Neck');
+  });
+  it('gets the next free number when the instructor has it already (case aside)', () => {
+    expect(distinctTitle('Neck', ['Neck'])).toBe('Neck (2)');
+    expect(distinctTitle('Neck', ['neck', 'Neck (2)'])).toBe('Neck (3)');
+    expect(distinctTitle('Neck (2)', ['Neck', 'Neck (2)'])).toBe('Neck (3)');
+  });
+  it('still fits 120 characters', () => {
+    const long = 'x'.repeat(120);
+    expect(distinctTitle(long, [long])).toBe('x'.repeat(116) + ' (2)');
   });
 });

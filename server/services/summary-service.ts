@@ -56,15 +56,16 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     /** The summary of one of the instructor's classes, as it stands now (a running class's keeps changing). */
     async summary(classId: string, instructorId: string): Promise<ClassSummary> {
       const record = await classes.ownClass(classId, instructorId);
-      const [participants, transitions, figures, feedback, k] = await Promise.all([
+      const [participants, transitions, figures, flagSeconds, feedback, k] = await Promise.all([
         storage.participants.count(classId),
         storage.classes.listTransitions(classId),
         storage.flags.figures(classId),
+        storage.flags.secondsByCue(classId),
         storage.feedback.list(classId),
         threshold(instructorId),
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      return summarizeClass({ facts: record, participants, transitions, figures, feedback, threshold: k, now: now() });
+      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */
@@ -94,7 +95,12 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
     /** The trend of one of the instructor's sequences across its classes (also of a since deleted sequence). */
     async trend(sequenceId: string, instructorId: string): Promise<SequenceTrend> {
       const { overviews, sequence } = await sequenceClasses(sequenceId, instructorId, TREND_MAX_CLASSES);
-      const [tallies, k] = await Promise.all([storage.flags.tallyOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
+      const classIds = overviews.map((o) => o.record.id);
+      const [tallies, reached, k] = await Promise.all([
+        storage.flags.tallyOfClasses(classIds),
+        storage.classes.reachedCuesOf(classIds),
+        threshold(instructorId),
+      ]);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
@@ -108,6 +114,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
           // Not counted before the class's feedback window closes (see the summary).
           ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
           tallies: tallies.filter((t) => t.classId === record.id),
+          reachedCues: new Set(reached.filter((r) => r.classId === record.id).map((r) => r.cueIndex)),
         })),
         k,
       );

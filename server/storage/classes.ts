@@ -147,6 +147,18 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
       return { items: rows.map(toOverview), total: Number(count.n) };
     },
 
+    async reachedCuesOf(classIds) {
+      if (classIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('class_transitions')
+        .select(['class_id', 'cue_index'])
+        .distinct()
+        .where('class_id', 'in', classIds)
+        .where('status', 'in', ['running', 'paused'])
+        .execute();
+      return rows.map((r) => ({ classId: r.class_id, cueIndex: Number(r.cue_index) }));
+    },
+
     async listOfSequence(instructorId, sequenceId, limit) {
       const rows = await overviews(instructorId)
         .where('classes.sequence_id', '=', sequenceId)

@@ -175,6 +175,19 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       return row && row.flags_archived_at !== null ? archivedFigures(db, classId) : rawFigures(db, classId);
     },
 
+    async secondsByCue(classId) {
+      const row = await db.selectFrom('classes').select('flags_archived_at').where('id', '=', classId).executeTakeFirst();
+      if (!row || row.flags_archived_at !== null) return null;
+      const second = sql<number>`floor(created_at / 1000)`;
+      const rows = await db
+        .selectFrom('flags')
+        .select((eb) => ['cue_index', 'kind', second.as('second'), eb.fn.countAll<number>().as('n')])
+        .where('class_id', '=', classId)
+        .groupBy(['cue_index', 'kind', second])
+        .execute();
+      return rows.map((r) => ({ cueIndex: Number(r.cue_index), kind: r.kind as FlagKind, second: Number(r.second), flags: Number(r.n) }));
+    },
+
     async flaggersOfClasses(classIds) {
       if (classIds.length === 0) return [];
       const rows = await db

@@ -12,7 +12,7 @@ import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
 import type { CueFlaggers } from '../domain/insights.js';
-import type { ClassTransition } from '../domain/timeline.js';
+import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
 
 export interface InstructorRecord {
   id: string;
@@ -160,6 +160,8 @@ export interface ClassStorage {
   listHistory(instructorId: string, page: { limit: number; offset: number }): Promise<{ items: ClassOverview[]; total: number }>;
   /** The newest `limit` classes of the instructor's that ran this sequence and left the lobby, oldest first. */
   listOfSequence(instructorId: string, sequenceId: string, limit: number): Promise<ClassOverview[]>;
+  /** Per class of these, the cues it ever showed (running or paused on them), from the transition log. */
+  reachedCuesOf(classIds: string[]): Promise<{ classId: string; cueIndex: number }[]>;
 }
 
 /** The anonymous participants of classes. */
@@ -204,6 +206,11 @@ export interface FlagStorage {
    * (a class whose raw flags retention archived has no rows).
    */
   flaggersOfClasses(classIds: string[]): Promise<(CueFlaggers & { classId: string })[]>;
+  /**
+   * The class's flags by cue, kind and second they were stored (epoch seconds), for the timeline's figures per
+   * visit of a cue; null once retention archived the class's raw flags (the times are not kept).
+   */
+  secondsByCue(classId: string): Promise<CueFlagSecond[] | null>;
 }
 
 /** Safety alerts ("Need to stop"). */

@@ -9,7 +9,7 @@ import type { RegionId } from '../regions.js';
 import type { ClassStatus } from './class.js';
 import type { Feeling } from '../feedback.js';
 import type { FlagKind, RegionTally } from './flag.js';
-import type { Language } from './sequence.js';
+import { languageSchema, type Language } from './sequence.js';
 
 /** The JSON export's format name; bumped on any incompatible change. */
 export const SUMMARY_FORMAT = 'attune.summary/v1';
@@ -33,6 +33,8 @@ export interface CueSummary {
   text: string;
   /** The regions the cue turns attention to (from the sequence), not where flags were. */
   focusRegions: RegionId[];
+  /** Whether the class ever showed this cue. An unreached cue's zeros mean "not asked", not "nobody flagged". */
+  isReached: boolean;
   /** Null when withheld: more than none but fewer than `threshold` participants flagged this cue. */
   figures: CueFigures | null;
 }
@@ -46,6 +48,11 @@ export interface TimelineSegment {
   pausedMs: number;
   /** The class is on this cue now: `durationMs` runs up to the moment the summary was made. */
   isOngoing: boolean;
+  /**
+   * The flags tapped on this cue during this stretch (a cue shown twice has its own on each). Null when the
+   * cue's figures are withheld, or when retention has deleted the raw flags and their times with them.
+   */
+  flags: { tension: number; relief: number } | null;
 }
 
 /** The feedback form's answers, counted. Comments come in an order unrelated to when they were sent. */
@@ -114,6 +121,15 @@ export interface ClassHistoryPage {
   total: number;
 }
 
+/**
+ * The CSV export's options: `delimiter` picks `comma` (decimal point) or `semicolon` (decimal comma, what a
+ * spreadsheet set to Czech reads); without it `lang`, the language the export is made in, decides (cs → semicolon).
+ */
+export const csvQuerySchema = z.object({
+  delimiter: z.enum(['comma', 'semicolon']).optional(),
+  lang: languageSchema.optional(),
+});
+
 /** The page query of the list of past classes. */
 export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
@@ -123,10 +139,12 @@ export type TrendClass = Omit<ClassHistoryItem, 'title' | 'language' | 'sequence
 /** One cue in one class of the trend: flags per participant who joined that class. */
 export interface TrendPoint {
   classId: string;
-  /** Null when withheld, or when that class had no such cue (the sequence was shorter then). */
+  /** Null when withheld, when that class had no such cue (the sequence was shorter then), or did not reach it. */
   tension: number | null;
   relief: number | null;
   isWithheld: boolean;
+  /** Whether that class showed this cue at all: false for a cue it never came to (or did not have). */
+  isReached: boolean;
 }
 
 export interface CueTrend {

@@ -260,6 +260,8 @@ test('the trend of a sequence after three of its classes, and the list of past c
   const scoreTable = desk.getByRole('table', { name: 'Feedback score over time' });
   await expect(scoreTable.getByRole('row')).toHaveCount(4);
   await expect(scoreTable).toContainText('3');
+  // One cue's lines come on demand, from its row of the tension grid.
+  await desk.getByRole('button', { name: /Lines of cue 1$/ }).click();
   await expect(desk.getByRole('table', { name: 'Cue 1, class by class' })).toContainText('0.8'); // 4 tension taps of 5 participants
   await expectAccessible(desk, 'trend');
   await screenshot(desk, 'tablet-trend');

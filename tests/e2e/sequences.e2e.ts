@@ -121,6 +121,8 @@ test('an instructor writes, reorders, exports, deletes and re-imports a sequence
   // Export: the download is the versioned file with everything in it.
   await desk.getByRole('link', { name: 'All sequences and classes' }).click();
   const written = card(desk, 'Morning neck');
+  // Export and Delete are the rarer actions: in the card's menu.
+  await written.getByRole('button', { name: 'More actions' }).click();
   const [download] = await Promise.all([desk.waitForEvent('download'), written.getByRole('link', { name: 'Export' }).click()]);
   expect(download.suggestedFilename()).toBe('morning-neck.attune.json');
   const filePath = await download.path();
@@ -137,6 +139,7 @@ test('an instructor writes, reorders, exports, deletes and re-imports a sequence
   });
 
   // Delete, with a confirmation that says past classes stay.
+  await written.getByRole('button', { name: 'More actions' }).click();
   await written.getByRole('button', { name: 'Delete' }).click();
   const dialog = desk.getByRole('dialog', { name: 'Delete “Morning neck”?' });
   await expect(dialog).toContainText('Its past classes and their summaries stay.');
@@ -167,7 +170,7 @@ test('a bad file is refused naming the field and the problem, and nothing is add
   const bad = { format: 'attune.sequence/v1', title: 'Broken', language: 'en', cues: [{ text: 'fine' }, { text: '' }] };
   await desk.getByLabel('Import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   const alert = desk.getByRole('alert');
-  await expect(alert).toContainText('The file was not imported: The file is not a valid Attune sequence.');
+  await expect(alert).toContainText('The file was not imported: the file is not a valid Attune sequence.');
   await expect(alert).toContainText('cues[1].text: must be 1-280 characters');
   await desk.getByLabel('Import').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('title: Neck') });
   await expect(alert).toContainText('not JSON');
@@ -179,15 +182,16 @@ test('a bad file is refused naming the field and the problem, and nothing is add
 test('the editor reads well on a tablet and a phone, in English and in Czech', async ({ browser }) => {
   for (const [locale, size] of [['en-US', 'phone'], ['cs-CZ', 'tablet'], ['cs-CZ', 'phone']] as const) {
     const page = await signIn(browser, { locale, phone: size === 'phone' });
-    const edit = locale === 'cs-CZ' ? 'Upravit' : 'Edit';
-    await page.getByRole('link', { name: edit }).first().click();
+    // A starter sequence is changed as a copy: More actions, Use a copy, and the copy opens in the editor.
+    await page.getByRole('button', { name: locale === 'cs-CZ' ? 'Další akce' : 'More actions' }).first().click();
+    await page.getByRole('button', { name: locale === 'cs-CZ' ? 'Použít kopii' : 'Use a copy' }).first().click();
     await expect(page.getByLabel(locale === 'cs-CZ' ? 'Text pro účastníky' : 'Text for participants').first()).not.toBeEmpty();
     if (size === 'phone') expect(page.viewportSize()).toEqual(PHONE);
     await expectAccessible(page, `editor ${locale} ${size}`);
     await screenshot(page, `${size}-editor-${locale.slice(0, 2)}`);
     if (size === 'phone') {
       await page.goto(`${server.url}/instructor`);
-      await expect(page.getByRole('link', { name: edit }).first()).toBeVisible();
+      await expect(page.getByRole('button', { name: locale === 'cs-CZ' ? 'Otevřít lekci' : 'Open class' }).first()).toBeVisible();
       await screenshot(page, `phone-sequences-${locale.slice(0, 2)}`);
     }
     await page.context().close();

@@ -4,13 +4,14 @@
  */
 import type { ClassSummary } from '../../../shared/schemas/summary';
 import { api } from '../lib/api';
+import { describeError } from '../lib/i18n/errors';
 
 /** How often a summary that can still change is reloaded. */
 const REFRESH_MS = 5000;
 
 export class SummaryView {
   #summary = $state<ClassSummary | null>(null);
-  #error = $state<string | null>(null);
+  #error = $state<unknown>(null);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #isDisposed = false;
 
@@ -22,8 +23,9 @@ export class SummaryView {
   get summary() {
     return this.#summary;
   }
-  get error() {
-    return this.#error;
+  /** The last load's failure, worded in the page's language; null when it loaded. */
+  get error(): string | null {
+    return this.#error === null ? null : describeError(this.#error);
   }
 
   async load(): Promise<void> {
@@ -31,7 +33,7 @@ export class SummaryView {
       this.#summary = await api<ClassSummary>('GET', `/api/classes/${this.classId}/summary`);
       this.#error = null;
     } catch (error) {
-      this.#error = (error as Error).message;
+      this.#error = error;
     }
     this.#scheduleRefresh();
   }

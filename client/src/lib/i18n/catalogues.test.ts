@@ -6,6 +6,8 @@ import * as phoneCs from '../../participant/messages.cs';
 import * as phoneEn from '../../participant/messages.en';
 import * as commonCs from './common.cs';
 import * as commonEn from './common.en';
+import * as errorsCs from './errors.cs';
+import * as errorsEn from './errors.en';
 import { regionNames } from './regions';
 
 /** The distinct placeholders of a string (a plural string repeats them once per form). */
@@ -15,6 +17,7 @@ const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ['common', commonEn.en, commonCs.cs],
   ['phone', phoneEn.en, phoneCs.cs],
   ['desk', deskEn.en, deskCs.cs],
+  ['errors', errorsEn.en, errorsCs.cs],
 ];
 
 describe.each(pairs)('the %s catalogues', (_name, en, cs) => {
