@@ -59,8 +59,11 @@ export interface ClientToServerEvents {
   'flag:detail': Handler<'flag:detail', { isUpdated: boolean }>;
   /** Participant only: takes back a flag of their own stored within the undo window. */
   'flag:undo': Handler<'flag:undo', { isUndone: boolean }>;
-  /** Participant only: "Need to stop", an anonymous safety alert to the instructor. */
-  'alert:raise': Handler<'alert:raise', { duplicate: boolean }>;
+  /**
+   * Participant only: "Need to stop", an anonymous safety alert to the instructor. Sent again with the same
+   * id (after a reconnect), it answers `duplicate: true` and whether the instructor has seen it.
+   */
+  'alert:raise': Handler<'alert:raise', { duplicate: boolean; isSeen: boolean }>;
   /** Instructor only: the alert has been seen. */
   'alert:acknowledge': Handler<'alert:acknowledge', { isAcknowledged: boolean }>;
   /**
@@ -88,4 +91,6 @@ export interface ServerToClientEvents {
   'presence:updated': (presence: Presence) => void;
   /** To the instructor: the safety alerts not yet acknowledged, oldest first (an empty list clears them). */
   'alerts:updated': (alerts: Alert[]) => void;
+  /** To every phone of the class: the instructor has seen these alerts (a phone recognises its own id). */
+  'alert:seen': (seen: { alertIds: string[] }) => void;
 }

@@ -46,6 +46,9 @@ export function createSocketBroadcaster(io: AttuneServer, storage: Storage, logg
       if (isStopped) return;
       storage.openAlerts(classId).then((alerts) => io.to(instructorRoom(classId)).emit('alerts:updated', alerts), onError);
     },
+    alertsSeen(classId, alertIds) {
+      io.to(participantRoom(classId)).emit('alert:seen', { alertIds });
+    },
     stop() {
       isStopped = true;
       tallies.stop();

@@ -13,4 +13,6 @@ export interface Broadcaster {
   presenceChanged(classId: string): void;
   /** An alert was raised or acknowledged: the tablet's alert list, at once. */
   alertsChanged(classId: string): void;
+  /** The instructor has seen these alerts: every phone of the class is told, and each knows its own id. */
+  alertsSeen(classId: string, alertIds: string[]): void;
 }

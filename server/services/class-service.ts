@@ -166,16 +166,23 @@ export function createClassService(deps: ClassServiceDeps) {
       return {};
     },
 
-    /** Stores an anonymous safety alert once and shows it on the tablet at once. */
-    async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean }> {
+    /**
+     * Stores an anonymous safety alert once and shows it on the tablet at once. A phone that sends its open
+     * alert again (after a reconnect) learns from the answer whether the instructor has seen it.
+     */
+    async raiseAlert(classId: string, alertId: string): Promise<{ duplicate: boolean; isSeen: boolean }> {
       const isNew = await storage.insertAlert({ alertId, classId, createdAt: now() });
       if (isNew) broadcaster.alertsChanged(classId);
-      return { duplicate: !isNew };
+      const isSeen = !isNew && (await storage.isAlertAcknowledged(classId, alertId));
+      return { duplicate: !isNew, isSeen };
     },
 
     async acknowledgeAlert(classId: string, alertId: string): Promise<{ isAcknowledged: boolean }> {
       const isAcknowledged = await storage.acknowledgeAlert(classId, alertId, now());
-      if (isAcknowledged) broadcaster.alertsChanged(classId);
+      if (isAcknowledged) {
+        broadcaster.alertsChanged(classId);
+        broadcaster.alertsSeen(classId, [alertId]);
+      }
       return { isAcknowledged };
     },
   };

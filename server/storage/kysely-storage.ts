@@ -380,6 +380,16 @@ export function createKyselyStorage(
       return Number(result.numUpdatedRows) === 1;
     },
 
+    async isAlertAcknowledged(classId, alertId) {
+      const row = await db
+        .selectFrom('alerts')
+        .select('acknowledged_at')
+        .where('id', '=', alertId)
+        .where('class_id', '=', classId)
+        .executeTakeFirst();
+      return row?.acknowledged_at != null;
+    },
+
     async openAlerts(classId) {
       const rows = await db
         .selectFrom('alerts')

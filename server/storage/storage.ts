@@ -159,6 +159,8 @@ export interface Storage {
   insertAlert(alert: { alertId: string; classId: string; createdAt: number }): Promise<boolean>;
   /** Marks an alert of this class acknowledged; false when there is no such open alert. */
   acknowledgeAlert(classId: string, alertId: string, now: number): Promise<boolean>;
+  /** True when this alert of the class exists and has been acknowledged. */
+  isAlertAcknowledged(classId: string, alertId: string): Promise<boolean>;
   /** The class's alerts not yet acknowledged, oldest first. */
   openAlerts(classId: string): Promise<Alert[]>;
 
