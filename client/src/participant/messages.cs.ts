@@ -50,4 +50,17 @@ export const cs: Record<keyof typeof en, string> = {
   'feedback.notSent': 'Neodesláno. Zkontrolujte připojení a zkuste to znovu.',
   'feedback.thanks': 'Zpětná vazba je odeslaná. Děkujeme.',
   'feedback.closed': 'Zpětnou vazbu k této lekci už nelze poslat.',
+  // in the room (issue 13)
+  'page.title': '{title} · Attune',
+  'landing.title': 'Připojit se k lekci · Attune',
+  'join.notFoundHeading': 'Lekce nenalezena',
+  'participant.lobbyExplain': 'Během lekce klepněte na Napětí, když ucítíte, že se některá část těla stahuje, tlačí nebo přetěžuje, a na Uvolnění, když povolí, protáhne se nebo pracuje příjemně.',
+  'participant.cueHeading': 'Teď: pokyn {current} z {total}',
+  'participant.detailHeading': 'Kde a jak silně',
+  'participant.confirmHeading': 'Přestat a dát vědět lektorovi?',
+  'participant.confirmText': 'Při ostré bolesti nebo závrati. Lektor hned uvidí anonymní upozornění.',
+  'participant.sendAlert': 'Poslat upozornění',
+  'participant.cancel': 'Zrušit',
+  'participant.alertSeen': 'Lektor to viděl. Zůstaňte v klidu, přijde za vámi.',
+  'participant.closesSoon': 'Bez dotyku se samo zavře po 10 sekundách.',
 };

@@ -48,4 +48,17 @@ export const en = {
   'feedback.notSent': 'Not sent. Check the connection and try again.',
   'feedback.thanks': 'Your feedback has been sent. Thank you.',
   'feedback.closed': 'Feedback for this class is closed.',
+  // in the room (issue 13)
+  'page.title': '{title} · Attune',
+  'landing.title': 'Join a class · Attune',
+  'join.notFoundHeading': 'Class not found',
+  'participant.lobbyExplain': 'During the class, tap Tension when you notice a part of your body tighten, pinch or strain, and Relief when it lets go, stretches or works comfortably.',
+  'participant.cueHeading': 'Now: cue {current} of {total}',
+  'participant.detailHeading': 'Where, and how strong',
+  'participant.confirmHeading': 'Stop and tell the instructor?',
+  'participant.confirmText': 'For sharp pain or dizziness. The instructor sees an anonymous alert at once.',
+  'participant.sendAlert': 'Send alert',
+  'participant.cancel': 'Cancel',
+  'participant.alertSeen': 'The instructor has seen it. Stay at rest; they will come to you.',
+  'participant.closesSoon': 'Closes by itself after 10 seconds untouched.',
 } as const;
