@@ -46,12 +46,7 @@ function loopSilentVideo(): () => void {
   video.setAttribute('aria-hidden', 'true');
   video.tabIndex = -1;
   video.className = 'keep-awake';
-  for (const [file, type] of [['keep-awake.webm', 'video/webm'], ['keep-awake.mp4', 'video/mp4']]) {
-    const source = document.createElement('source');
-    source.src = `/media/${file}`;
-    source.type = type!;
-    video.append(source);
-  }
+  video.src = `/media/keep-awake.${video.canPlayType('video/webm') ? 'webm' : 'mp4'}`;
   document.body.append(video);
   root.dataset.keepAwake = 'pending';
 
