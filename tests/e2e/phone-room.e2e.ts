@@ -27,6 +27,9 @@ async function expectPanelOnOneScreen(page: Page, done: string): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(PHONE.height);
 }
 
+// The machine is shared: generous time per test, while every wait inside still polls.
+test.describe.configure({ timeout: 240_000 });
+
 const REGIONS_EN = [
   'head', 'jaw', 'neck', 'left shoulder', 'right shoulder', 'chest', 'between the shoulder blades', 'lower back', 'abdomen',
   'left hip', 'right hip', 'left arm', 'right arm', 'left hand', 'right hand', 'left knee', 'right knee', 'left foot', 'right foot',

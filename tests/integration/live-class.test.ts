@@ -139,8 +139,8 @@ describe('safety alerts', () => {
     const { opened, tablet, participants } = await runningClass(2);
     const [a, b] = participants as [TestSocket, TestSocket];
     const alertId = randomUUID();
-    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: false } });
-    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true } });
+    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: false, isSeen: false } });
+    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true, isSeen: false } });
     await waitFor(() => expect(last(tablet, 'alerts:updated')?.map((x) => x.alertId)).toEqual([alertId]));
     expect(last(b, 'alerts:updated')).toBeUndefined();
     expect(last(a, 'alerts:updated')).toBeUndefined();
@@ -153,6 +153,11 @@ describe('safety alerts', () => {
     await waitFor(() => expect(last(reloaded, 'alerts:updated')).toHaveLength(1));
     expect(await emitAck(tablet, 'alert:acknowledge', { alertId })).toEqual({ ok: true, data: { isAcknowledged: true } });
     await waitFor(() => expect(last(reloaded, 'alerts:updated')).toEqual([]));
+    // Every phone hears which alert was seen (only its raiser knows the id); a repeat now answers isSeen.
+    await waitFor(() => expect(last(a, 'alert:seen')).toEqual({ alertIds: [alertId] }));
+    await waitFor(() => expect(last(b, 'alert:seen')).toEqual({ alertIds: [alertId] }));
+    expect(last(tablet, 'alert:seen')).toBeUndefined();
+    expect(await emitAck(a, 'alert:raise', { alertId })).toEqual({ ok: true, data: { duplicate: true, isSeen: true } });
   });
 });
 
