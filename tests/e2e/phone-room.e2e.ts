@@ -28,7 +28,7 @@ async function expectPanelOnOneScreen(page: Page, done: string): Promise<void> {
 }
 
 // The machine is shared: generous time per test, while every wait inside still polls.
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 240_000, retries: 1 });
 
 const REGIONS_EN = [
   'head', 'jaw', 'neck', 'left shoulder', 'right shoulder', 'chest', 'between the shoulder blades', 'lower back', 'abdomen',
