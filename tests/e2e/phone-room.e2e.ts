@@ -30,6 +30,13 @@ async function expectPanelOnOneScreen(page: Page, done: string): Promise<void> {
 // The machine is shared: generous time per test, while every wait inside still polls.
 test.describe.configure({ timeout: 240_000, retries: 1 });
 
+/** Starts the class with auto-advance off, so a timed cue does not move on (and close the panel) mid-test. */
+async function start(desk: Page): Promise<void> {
+  const auto = desk.getByRole('checkbox', { name: 'Auto-advance when the time is up' });
+  if (await auto.isChecked()) await auto.uncheck();
+  await start(desk);
+}
+
 const REGIONS_EN = [
   'head', 'jaw', 'neck', 'left shoulder', 'right shoulder', 'chest', 'between the shoulder blades', 'lower back', 'abdomen',
   'left hip', 'right hip', 'left arm', 'right arm', 'left hand', 'right hand', 'left knee', 'right knee', 'left foot', 'right foot',
@@ -44,7 +51,7 @@ test('the phone in English: lobby, figure, flag panel on one screen, Need to sto
   await expectAccessible(phone, 'phone lobby en');
   await screenshot(phone, 'phone-lobby-en');
 
-  await desk.getByRole('button', { name: 'Start class' }).click();
+  await start(desk);
   await expect(cue(phone)).toContainText(/1 of \d+/);
   await expect(phone.getByRole('heading', { name: 'Current cue' })).toBeAttached();
   await expectAccessible(phone, 'phone cue en');
@@ -105,7 +112,7 @@ test('the phone in English: lobby, figure, flag panel on one screen, Need to sto
 test('the flag panel closes only after 10 s untouched; a touch restarts the wait', async ({ browser, server }) => {
   const { desk, code } = await openClassOnTablet(browser, server.url);
   const phone = await joinPhone(browser, server.url, code);
-  await desk.getByRole('button', { name: 'Start class' }).click();
+  await start(desk);
   await phone.getByRole('button', { name: 'Relief' }).click();
   const done = phone.getByRole('button', { name: 'Done' });
   await phone.waitForTimeout(7_000);
@@ -127,7 +134,7 @@ test('the phone in Czech: lobby, cue, flag panel and alert, with axe', async ({ 
   await expect(phone.getByRole('main')).toContainText(/Napětí klepněte, .* Uvolnění, když/);
   await expectAccessible(phone, 'phone lobby cs');
   await screenshot(phone, 'phone-lobby-cs');
-  await desk.getByRole('button', { name: 'Start class' }).click();
+  await start(desk);
   const cueCs = phone.getByRole('region', { name: 'Aktuální pokyn' });
   await expect(cueCs).toContainText(/1 z \d+/);
   await expectAccessible(phone, 'phone cue cs');
@@ -167,7 +174,7 @@ test('the whole class over plain HTTP at a LAN name, the screen kept awake witho
     await expect(phone.locator('html')).toHaveAttribute('data-keep-awake', 'video');
     expect(await phone.evaluate(() => { const v = document.querySelector('video.keep-awake') as HTMLVideoElement; return !v.paused && v.loop && v.muted; })).toBe(true);
 
-    await desk.getByRole('button', { name: 'Start class' }).click();
+    await start(desk);
     await expect(cue(phone)).toContainText(/1 of \d+/);
     await phone.getByRole('button', { name: 'Tension' }).click();
     await phone.getByRole('button', { name: 'left knee' }).click();
