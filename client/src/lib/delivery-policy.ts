@@ -19,7 +19,15 @@ export const ACK_TIMEOUT_MS = 4000;
 /** A refused or unanswered message while connected (rate limit, server error) is retried after this. */
 export const RETRY_DELAY_MS = 1500;
 /** Refusals that a retry cannot change: the message is dropped instead of blocking the queue. */
-export const FINAL_REFUSALS: ReadonlySet<string> = new Set(['input/invalid', 'flag/invalid_cue', 'auth/forbidden', 'class/not_found']);
+export const FINAL_REFUSALS: ReadonlySet<string> = new Set([
+  'input/invalid',
+  'flag/invalid_cue',
+  'flag/limit_reached',
+  'auth/forbidden',
+  'class/not_found',
+  'class/full',
+  'alert/already_open',
+]);
 
 /** What carries the messages: the page's socket client (PhoneSocket), or anything with the same two members. */
 export interface DeliveryLink {

@@ -50,4 +50,13 @@ export const cs: Record<keyof typeof en, string> = {
   'feedback.notSent': 'Neodesláno. Zkontrolujte připojení a zkuste to znovu.',
   'feedback.thanks': 'Zpětná vazba je odeslaná. Děkujeme.',
   'feedback.closed': 'Zpětnou vazbu k této lekci už nelze poslat.',
+  // in the room (issue 13)
+  'join.notFoundHeading': 'Lekce nenalezena',
+  'participant.lobbyExplain': 'Napětí klepněte, když ucítíte, že se část těla stahuje nebo přetěžuje, Uvolnění, když povolí nebo se protáhne.',
+  'participant.detailHeading': 'Kde a jak silně',
+  'participant.confirmHeading': 'Přestat a dát vědět lektorovi?',
+  'participant.confirmText': 'Ostrá bolest nebo závrať: lektor to hned anonymně uvidí.',
+  'participant.sendAlert': 'Poslat upozornění',
+  'participant.cancel': 'Zrušit',
+  'participant.alertSeen': 'Lektor to viděl.',
 };

@@ -48,4 +48,13 @@ export const en = {
   'feedback.notSent': 'Not sent. Check the connection and try again.',
   'feedback.thanks': 'Your feedback has been sent. Thank you.',
   'feedback.closed': 'Feedback for this class is closed.',
+  // in the room (issue 13)
+  'join.notFoundHeading': 'Class not found',
+  'participant.lobbyExplain': 'Tap Tension when you notice a part of your body tighten or strain, Relief when it lets go or stretches.',
+  'participant.detailHeading': 'Where, and how strong',
+  'participant.confirmHeading': 'Stop and tell the instructor?',
+  'participant.confirmText': 'Sharp pain or dizziness: the instructor is alerted at once, anonymously.',
+  'participant.sendAlert': 'Send alert',
+  'participant.cancel': 'Cancel',
+  'participant.alertSeen': 'The instructor has seen it.',
 } as const;

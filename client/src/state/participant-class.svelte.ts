@@ -16,6 +16,7 @@ import { canUndo } from '../lib/timing';
 import { randomId } from '../lib/uuid';
 
 const tokenKey = (code: string) => `attune.token.${code}`;
+const alertKey = (code: string) => `attune.alert.${code}`;
 
 /** The flag the participant tapped last, while it can still be described or taken back. */
 export interface LastFlag {
@@ -26,6 +27,19 @@ export interface LastFlag {
   strength?: number;
 }
 
+/**
+ * This phone's "Need to stop" alert: sent (perhaps still in the outbox), then seen by the instructor. Kept in
+ * localStorage so a reload still knows it; cleared on the first new cue after it was seen.
+ */
+export interface OwnAlert {
+  alertId: string;
+  /** The server has acknowledged it (it is no longer only in the outbox). */
+  isDelivered: boolean;
+  isSeen: boolean;
+  /** The cue on screen when the instructor saw it: the message clears when another cue comes. */
+  seenAtCue?: number;
+}
+
 export class ParticipantClass {
   #state = $state<PublicClassState | null>(null);
   /** Local time the state arrived: countdowns run from the server's clock through it. */
@@ -34,7 +48,7 @@ export class ParticipantClass {
   #hasJoined = $state(false);
   #lastFlag = $state<LastFlag | null>(null);
   #unsent = $state(0);
-  #isAlertSent = $state(false);
+  #alert = $state<OwnAlert | null>(null);
   #error = $state<string | null>(null);
   #socket: PhoneSocket | null = null;
   #outbox: DeliveryQueue;
@@ -47,8 +61,16 @@ export class ParticipantClass {
     this.#state = initial;
     this.#receivedAt = Date.now();
     this.#hasJoined = localStorage.getItem(tokenKey(code)) !== null;
-    this.#outbox = new DeliveryQueue(localOutboxStore(`attune.outbox.${code}`), () => this.#socket, { onSizeChange: (n) => (this.#unsent = n) });
+    this.#outbox = new DeliveryQueue(localOutboxStore(`attune.outbox.${code}`), () => this.#socket, {
+      onSizeChange: (n) => (this.#unsent = n),
+      onAttempt: (message, attempt) => {
+        if (message.event === 'alert:raise' && attempt.outcome === 'acknowledged') {
+          this.#alertDelivered(message.payload.alertId, (attempt.data as { isSeen?: boolean }).isSeen === true);
+        }
+      },
+    });
     this.#unsent = this.#outbox.size;
+    this.#alert = readAlert(code);
   }
 
   get state() {
@@ -71,8 +93,9 @@ export class ParticipantClass {
   get unsent() {
     return this.#unsent;
   }
-  get isAlertSent() {
-    return this.#isAlertSent;
+  /** This phone's alert, while it is open or until the next cue after the instructor saw it. */
+  get alert() {
+    return this.#alert;
   }
   get error() {
     return this.#error;
@@ -92,6 +115,7 @@ export class ParticipantClass {
       this.#isConnected = true;
       this.#error = null;
       this.#outbox.connected();
+      void this.#askWhetherSeen();
     });
     socket.on('disconnect', () => (this.#isConnected = false));
     socket.on('connect_error', (error) => {
@@ -100,6 +124,9 @@ export class ParticipantClass {
       if (refused?.message) this.#error = refused.message;
     });
     socket.on('class:state', (state) => this.#receive(state));
+    socket.on('alert:seen', ({ alertIds }) => {
+      if (this.#alert && alertIds.includes(this.#alert.alertId)) this.#markSeen();
+    });
     this.#socket = socket.connect();
     this.#cleanups.push(keepScreenOn(), this.#reconnectWhenBack(socket));
   }
@@ -135,10 +162,14 @@ export class ParticipantClass {
     this.#lastFlag = null;
   }
 
-  /** "Need to stop": an anonymous alert to the instructor, queued like a flag if the phone is offline. */
+  /**
+   * "Need to stop", confirmed: an anonymous alert to the instructor, queued like a flag if the phone is
+   * offline. One open alert per phone: while one waits to be seen, another is not raised.
+   */
   raiseAlert(): void {
-    this.#isAlertSent = true;
-    this.#send({ event: 'alert:raise', payload: { alertId: randomId() } });
+    if (this.#alert && !this.#alert.isSeen) return;
+    this.#setAlert({ alertId: randomId(), isDelivered: false, isSeen: false });
+    this.#send({ event: 'alert:raise', payload: { alertId: this.#alert!.alertId } });
   }
 
   /** The feedback form's answer, over the class's socket; not queued, so the form can show the outcome. */
@@ -157,8 +188,45 @@ export class ParticipantClass {
     const isNewCue = state.cueIndex !== this.#state?.cueIndex;
     if (isNewCue && state.status === 'running') buzz();
     if (isNewCue) this.#lastFlag = null;
+    const alert = this.#alert;
+    if (alert?.isSeen && alert.seenAtCue !== state.cueIndex) this.#setAlert(null);
     this.#state = state;
     this.#receivedAt = Date.now();
+  }
+
+  #setAlert(alert: OwnAlert | null): void {
+    this.#alert = alert;
+    try {
+      if (alert) localStorage.setItem(alertKey(this.code), JSON.stringify(alert));
+      else localStorage.removeItem(alertKey(this.code));
+    } catch {
+      // Storage full or blocked: the alert still works for this page's life.
+    }
+  }
+
+  #markSeen(): void {
+    const alert = this.#alert;
+    if (alert && !alert.isSeen) this.#setAlert({ ...alert, isSeen: true, seenAtCue: this.#state?.cueIndex ?? -1 });
+  }
+
+  #alertDelivered(alertId: string, isSeen: boolean): void {
+    const alert = this.#alert;
+    if (alert?.alertId !== alertId) return;
+    if (!alert.isDelivered) this.#setAlert({ ...alert, isDelivered: true });
+    if (isSeen) this.#markSeen();
+  }
+
+  /** After a reconnect: an open alert already delivered is sent again (harmless) to learn whether it was seen meanwhile. */
+  async #askWhetherSeen(): Promise<void> {
+    const alert = this.#alert;
+    const socket = this.#socket;
+    if (!alert?.isDelivered || alert.isSeen || !socket) return;
+    try {
+      const result = await socket.emitWithAck('alert:raise', { alertId: alert.alertId }, ACK_TIMEOUT_MS);
+      if (result.ok) this.#alertDelivered(alert.alertId, (result.data as { isSeen?: boolean }).isSeen === true);
+    } catch {
+      // No answer: the next reconnect asks again, and a live alert:seen still arrives.
+    }
   }
 
   #send(message: OutboxMessage): void {
@@ -176,5 +244,14 @@ export class ParticipantClass {
       window.removeEventListener('online', retryNow);
       document.removeEventListener('visibilitychange', retryNow);
     };
+  }
+}
+
+function readAlert(code: string): OwnAlert | null {
+  try {
+    const stored = localStorage.getItem(alertKey(code));
+    return stored ? (JSON.parse(stored) as OwnAlert) : null;
+  } catch {
+    return null;
   }
 }
