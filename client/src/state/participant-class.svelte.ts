@@ -9,6 +9,7 @@ import type { FeedbackSubmit } from '../../../shared/schemas/feedback';
 import type { FlagKind } from '../../../shared/schemas/flag';
 import type { Ack } from '../../../shared/protocol';
 import { buzz, keepScreenOn } from '../lib/device';
+import { JourneyRecorder } from '../lib/journey-recorder';
 import { localOutboxStore, Outbox, type Delivery, type OutboxMessage } from '../lib/outbox';
 import { PhoneSocket } from '../lib/phone-socket';
 import { canUndo } from '../lib/timing';
@@ -43,6 +44,8 @@ export class ParticipantClass {
   #error = $state<string | null>(null);
   #socket: PhoneSocket | null = null;
   #outbox: Outbox;
+  /** My journey (opt-in): the phone's own record of this class, kept only on the phone. */
+  #journey: JourneyRecorder;
   #cleanups: (() => void)[] = [];
 
   constructor(
@@ -54,6 +57,7 @@ export class ParticipantClass {
     this.#hasJoined = localStorage.getItem(tokenKey(code)) !== null;
     this.#outbox = new Outbox(localOutboxStore(`attune.outbox.${code}`), (m) => this.#deliver(m), (n) => (this.#unsent = n));
     this.#unsent = this.#outbox.size;
+    this.#journey = new JourneyRecorder(code);
   }
 
   get state() {
@@ -90,6 +94,7 @@ export class ParticipantClass {
     if (!token) {
       token = randomId();
       localStorage.setItem(tokenKey(this.code), token);
+      this.#journey.joinedNew();
     }
     this.#hasJoined = true;
     const socket = new PhoneSocket({ role: 'participant', code: this.code, token });
@@ -115,6 +120,7 @@ export class ParticipantClass {
     if (!state || state.cueIndex < 0) return;
     const flagId = randomId();
     this.#lastFlag = { flagId, kind, tappedAt: Date.now() };
+    this.#journey.flag(flagId, state.cueIndex, kind);
     this.#send({ event: 'flag:submit', payload: { flagId, cueIndex: state.cueIndex, kind } });
   }
 
@@ -124,6 +130,7 @@ export class ParticipantClass {
     if (!last) return;
     this.#lastFlag = { ...last, ...detail };
     const { flagId, region, strength } = this.#lastFlag;
+    this.#journey.describe(flagId, { region, strength });
     this.#send({ event: 'flag:detail', payload: { flagId, region, strength } });
   }
 
@@ -132,6 +139,7 @@ export class ParticipantClass {
     const last = this.#lastFlag;
     if (!last || !canUndo(last.tappedAt, Date.now())) return;
     this.#lastFlag = null;
+    this.#journey.undo(last.flagId);
     this.#send({ event: 'flag:undo', payload: { flagId: last.flagId } });
   }
 
@@ -148,7 +156,11 @@ export class ParticipantClass {
 
   /** The feedback form's answer, over the class's socket; not queued, so the form can show the outcome. */
   sendFeedback(feedback: FeedbackSubmit): Promise<Ack<unknown>> {
-    return this.#socket ? this.#socket.emitWithAck('feedback:submit', feedback, ACK_TIMEOUT_MS) : Promise.reject(new Error('not connected'));
+    if (!this.#socket) return Promise.reject(new Error('not connected'));
+    return this.#socket.emitWithAck('feedback:submit', feedback, ACK_TIMEOUT_MS).then((ack) => {
+      if (ack.ok) this.#journey.feedback(feedback);
+      return ack;
+    });
   }
 
   dispose(): void {
@@ -163,6 +175,7 @@ export class ParticipantClass {
     if (isNewCue) this.#lastFlag = null;
     this.#state = state;
     this.#receivedAt = Date.now();
+    this.#journey.see(state);
   }
 
   #send(message: OutboxMessage): void {
