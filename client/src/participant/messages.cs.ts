@@ -50,4 +50,10 @@ export const cs: Record<keyof typeof en, string> = {
   'feedback.notSent': 'Neodesláno. Zkontrolujte připojení a zkuste to znovu.',
   'feedback.thanks': 'Zpětná vazba je odeslaná. Děkujeme.',
   'feedback.closed': 'Zpětnou vazbu k této lekci už nelze poslat.',
+  // my journey (issue 15): the opt-in and the way in; the view's own strings load with it (journey/messages.*.ts)
+  'journey.keep': 'Uchovávat moji cestu v tomto telefonu',
+  'journey.keepHint': 'Vaše vlastní klepnutí a zpětná vazba zůstanou jen v tomto telefonu, abyste se mohli ohlédnout za uplynulými týdny; nic dalšího se neodesílá.',
+  'journey.open': 'Moje cesta',
+  'journey.loading': 'Otevírám…',
+  'journey.loadFailed': 'Moji cestu se nepodařilo otevřít. Zkontrolujte připojení a zkuste to znovu.',
 };

@@ -48,4 +48,10 @@ export const en = {
   'feedback.notSent': 'Not sent. Check the connection and try again.',
   'feedback.thanks': 'Your feedback has been sent. Thank you.',
   'feedback.closed': 'Feedback for this class is closed.',
+  // my journey (issue 15): the opt-in and the way in; the view's own strings load with it (journey/messages.*.ts)
+  'journey.keep': 'Keep my journey on this phone',
+  'journey.keepHint': 'Your own taps and feedback stay on this phone only, so you can look back over the weeks; nothing more is sent.',
+  'journey.open': 'My journey',
+  'journey.loading': 'Opening…',
+  'journey.loadFailed': 'My journey could not be opened. Check the connection and try again.',
 } as const;
