@@ -35,6 +35,8 @@ export interface RegionMovement {
 /** A sequence done more than once: its classes oldest first, and the cues that most often drew tension. */
 export interface SequenceHistory {
   title: string;
+  /** The language of its latest class (the cue texts are in it). */
+  language: 'cs' | 'en';
   classes: { entryId: string; joinedAt: number; counts: KindCounts }[];
   /** Cues (by text) that drew the person's tension in at least two of these classes, most often first. */
   tenseCues: { text: string; classesWith: number }[];
@@ -107,6 +109,7 @@ function sequences(entries: JourneyEntry[]): SequenceHistory[] {
       }
       return {
         title,
+        language: group.at(-1)!.language,
         classes: group.map((e) => ({ entryId: e.id, joinedAt: e.joinedAt, counts: countKinds(e.flags) })),
         tenseCues: [...tenseIn]
           .filter(([, n]) => n >= 2)

@@ -18,7 +18,7 @@ export const cs: Record<keyof typeof en, string> = {
   'myJourney.more': 'poslední dobou častěji',
   'myJourney.steady': 'zhruba stejně často jako dřív',
   'myJourney.sequencesHeading': 'Sestavy, které jste cvičili vícekrát',
-  'myJourney.tenseCue': '„{text}“ – napětí: {k} z {n} lekcí',
+  'myJourney.tenseCue': 'napětí: {k} z {n} lekcí',
   'myJourney.counts': 'napětí {tension}, uvolnění {relief}',
   'myJourney.feedbackHeading': 'Vaše zpětná vazba',
   'myJourney.rating': '{rating} z 5',

@@ -19,7 +19,7 @@ export const en = {
   'myJourney.more': 'more often lately',
   'myJourney.steady': 'about as often as before',
   'myJourney.sequencesHeading': 'Sequences you did more than once',
-  'myJourney.tenseCue': '“{text}”: tension in {k} of {n} classes',
+  'myJourney.tenseCue': 'tension in {k} of {n} classes',
   'myJourney.counts': 'tension {tension}, relief {relief}',
   'myJourney.feedbackHeading': 'Your feedback',
   'myJourney.rating': '{rating} of 5',
