@@ -59,4 +59,10 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.sendAlert': 'Poslat upozornění',
   'participant.cancel': 'Zrušit',
   'participant.alertSeen': 'Lektor to viděl.',
+  // my journey (issue 15): the opt-in and the way in; the view's own strings load with it (journey/messages.*.ts)
+  'journey.keep': 'Uchovávat moji cestu v tomto telefonu',
+  'journey.keepHint': 'Vaše vlastní klepnutí a zpětná vazba zůstanou jen v tomto telefonu, abyste se mohli ohlédnout za uplynulými týdny; nic dalšího se neodesílá.',
+  'journey.open': 'Moje cesta',
+  'journey.loading': 'Otevírám…',
+  'journey.loadFailed': 'Moji cestu se nepodařilo otevřít. Zkontrolujte připojení a zkuste to znovu.',
 };

@@ -57,4 +57,10 @@ export const en = {
   'participant.sendAlert': 'Send alert',
   'participant.cancel': 'Cancel',
   'participant.alertSeen': 'The instructor has seen it.',
+  // my journey (issue 15): the opt-in and the way in; the view's own strings load with it (journey/messages.*.ts)
+  'journey.keep': 'Keep my journey on this phone',
+  'journey.keepHint': 'Your own taps and feedback stay on this phone only, so you can look back over the weeks; nothing more is sent.',
+  'journey.open': 'My journey',
+  'journey.loading': 'Opening…',
+  'journey.loadFailed': 'My journey could not be opened. Check the connection and try again.',
 } as const;

@@ -11,6 +11,7 @@ import type { Ack } from '../../../shared/protocol';
 import { buzz, keepScreenOn } from '../lib/device';
 import { ACK_TIMEOUT_MS, DeliveryQueue } from '../lib/delivery-policy';
 import { localOutboxStore, type OutboxMessage } from '../lib/outbox';
+import { JourneyRecorder } from '../lib/journey-recorder';
 import { PhoneSocket } from '../lib/phone-socket';
 import { canUndo } from '../lib/timing';
 import { randomId } from '../lib/uuid';
@@ -52,6 +53,8 @@ export class ParticipantClass {
   #error = $state<string | null>(null);
   #socket: PhoneSocket | null = null;
   #outbox: DeliveryQueue;
+  /** My journey (opt-in): the phone's own record of this class, kept only on the phone. */
+  #journey: JourneyRecorder;
   #cleanups: (() => void)[] = [];
 
   constructor(
@@ -71,6 +74,7 @@ export class ParticipantClass {
     });
     this.#unsent = this.#outbox.size;
     this.#alert = readAlert(code);
+    this.#journey = new JourneyRecorder(code);
   }
 
   get state() {
@@ -108,6 +112,7 @@ export class ParticipantClass {
     if (!token) {
       token = randomId();
       localStorage.setItem(tokenKey(this.code), token);
+      this.#journey.joinedNew();
     }
     this.#hasJoined = true;
     const socket = new PhoneSocket({ role: 'participant', code: this.code, token });
@@ -137,6 +142,7 @@ export class ParticipantClass {
     if (!state || state.cueIndex < 0) return;
     const flagId = randomId();
     this.#lastFlag = { flagId, kind, tappedAt: Date.now() };
+    this.#journey.flag(flagId, state.cueIndex, kind);
     this.#send({ event: 'flag:submit', payload: { flagId, cueIndex: state.cueIndex, kind } });
   }
 
@@ -146,6 +152,7 @@ export class ParticipantClass {
     if (!last) return;
     this.#lastFlag = { ...last, ...detail };
     const { flagId, region, strength } = this.#lastFlag;
+    this.#journey.describe(flagId, { region, strength });
     this.#send({ event: 'flag:detail', payload: { flagId, region, strength } });
   }
 
@@ -154,6 +161,7 @@ export class ParticipantClass {
     const last = this.#lastFlag;
     if (!last || !canUndo(last.tappedAt, Date.now())) return;
     this.#lastFlag = null;
+    this.#journey.undo(last.flagId);
     this.#send({ event: 'flag:undo', payload: { flagId: last.flagId } });
   }
 
@@ -174,7 +182,11 @@ export class ParticipantClass {
 
   /** The feedback form's answer, over the class's socket; not queued, so the form can show the outcome. */
   sendFeedback(feedback: FeedbackSubmit): Promise<Ack<unknown>> {
-    return this.#socket ? this.#socket.emitWithAck('feedback:submit', feedback, ACK_TIMEOUT_MS) : Promise.reject(new Error('not connected'));
+    if (!this.#socket) return Promise.reject(new Error('not connected'));
+    return this.#socket.emitWithAck('feedback:submit', feedback, ACK_TIMEOUT_MS).then((ack) => {
+      if (ack.ok) this.#journey.feedback(feedback);
+      return ack;
+    });
   }
 
   dispose(): void {
@@ -192,6 +204,7 @@ export class ParticipantClass {
     if (alert?.isSeen && alert.seenAtCue !== state.cueIndex) this.#setAlert(null);
     this.#state = state;
     this.#receivedAt = Date.now();
+    this.#journey.see(state);
   }
 
   #setAlert(alert: OwnAlert | null): void {
