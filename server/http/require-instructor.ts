@@ -1,13 +1,10 @@
 /** Middleware: the signed-in instructor, from the session cookie, on `res.locals.instructor`; else 401. */
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../../shared/errors.js';
-import type { AuthService } from '../services/auth-service.js';
+import type { AuthService, SignedInInstructor } from '../services/auth-service.js';
 import { readSessionCookie } from './session-cookie.js';
 
-export interface SignedIn {
-  id: string;
-  email: string;
-}
+export type SignedIn = SignedInInstructor;
 
 export function requireInstructor(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
@@ -17,6 +14,12 @@ export function requireInstructor(auth: AuthService): RequestHandler {
     next();
   };
 }
+
+/** Only the clinic lead: anyone else is refused (403) after `requireInstructor`. */
+export const requireLead: RequestHandler = (_req, res, next) => {
+  if (signedIn(res).role !== 'lead') throw new AppError('auth/forbidden', 'Only the clinic lead may do this.');
+  next();
+};
 
 export function signedIn(res: Response): SignedIn {
   return res.locals.instructor as SignedIn;

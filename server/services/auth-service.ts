@@ -33,7 +33,9 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
     const instructorId = await storage.findSession(hashSecret(secret), now);
     if (!instructorId) return null;
     const instructor = await storage.findInstructorById(instructorId);
-    return instructor ? { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword } : null;
+    // A deactivated account's sessions end with it; this also covers one made on another process meanwhile.
+    if (!instructor?.isActive) return null;
+    return { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword, role: instructor.role };
   }
 
   return {
@@ -41,7 +43,7 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
       return (await storage.countInstructors()) > 0;
     },
 
-    /** Creates the first account (sign-up closes after it) with the starter library, and signs it in. */
+    /** Creates the first account, the clinic lead (sign-up closes after it), with the clinic's starter library, and signs it in. */
     async signUpFirst(credentials: Credentials, now: number): Promise<IssuedSession> {
       const account = {
         id: randomUUID(),
@@ -49,8 +51,9 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
         passwordHash: await hashPassword(credentials.password),
         createdAt: now,
       };
-      const created = await storage.createInstructor(account, deps.starterSequences, { onlyIfFirst: true });
+      const created = await storage.createInstructor(account, [], { onlyIfFirst: true });
       if (!created) throw new AppError('auth/signup_closed', 'An account exists already: sign in instead.');
+      await storage.clinic.seedLibrary(created.id, deps.starterSequences, now);
       return issueSession(created.id, now);
     },
 
@@ -58,6 +61,8 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
       const instructor = await storage.findInstructorByEmail(credentials.email);
       const isValid = instructor !== null && (await verifyPassword(credentials.password, instructor.passwordHash));
       if (!instructor || !isValid) throw new AppError('auth/invalid_credentials', 'E-mail or password is wrong.');
+      if (!instructor.isActive) throw new AppError('auth/deactivated', 'This account has been deactivated by the clinic lead.');
+      await storage.clinic.recordSignIn(instructor.id, now);
       return issueSession(instructor.id, now);
     },
 
@@ -71,20 +76,20 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
      * The signed-in instructor behind a cookie's secret, or null; refused while the account still has a
      * one-time password (all it may do then is set its own, through `changePassword`).
      */
-    async instructorForSession(secret: string | undefined, now: number): Promise<{ id: string; email: string } | null> {
+    async instructorForSession(secret: string | undefined, now: number): Promise<SignedInInstructor | null> {
       const holder = await sessionHolder(secret, now);
       if (!holder) return null;
       if (holder.mustChangePassword) throw new AppError('auth/forbidden', 'Set your own password first.');
-      return { id: holder.id, email: holder.email };
+      return { id: holder.id, email: holder.email, role: holder.role };
     },
 
     /**
-     * A signed-in instructor adds another: the account gets the starter library and a one-time password that
-     * must be replaced at its first sign-in.
+     * The lead adds a colleague: the account gets a one-time password that must be replaced at its first
+     * sign-in (the clinic's library is shared, so it gets no sequences of its own).
      */
     async addInstructor(credentials: Credentials, now: number): Promise<{ id: string; email: string }> {
       const account = { id: randomUUID(), email: credentials.email, passwordHash: await hashPassword(credentials.password), createdAt: now };
-      const created = await storage.createInstructor(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
+      const created = await storage.createInstructor(account, [], { onlyIfFirst: false, mustChangePassword: true });
       if (!created) throw new AppError('input/invalid', 'This e-mail has an account already.', ['email: has an account already']);
       return { id: created.id, email: created.email };
     },
@@ -114,6 +119,13 @@ export function createAuthService(deps: { storage: Storage; starterSequences: Se
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
+
+/** A signed-in instructor whose one-time password, if any, has been replaced. */
+export interface SignedInInstructor {
+  id: string;
+  email: string;
+  role: 'lead' | 'instructor';
+}
 
 /** Sessions are stored by the hash of their secret, so a leaked database signs nobody in. */
 export function hashSecret(secret: string): string {

@@ -3,13 +3,14 @@
  * (opening the connection, recognising its errors) lives in `open-sqlite.ts` and `open-postgres.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { RegionId } from '../../shared/regions.js';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { FlagKind, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
 import { createAfterClassStorage } from './kysely-after-class.js';
+import { createClinicStorage } from './kysely-clinic.js';
 import type { ClassRecord, InstructorRecord, Storage } from './storage.js';
 
 /**
@@ -24,6 +25,7 @@ export function createKyselyStorage(
 ): Storage {
   return {
     ...createAfterClassStorage(db, toClass),
+    clinic: createClinicStorage(db, toClass),
 
     async ping() {
       await sql`select 1`.execute(db);
@@ -55,6 +57,8 @@ export function createKyselyStorage(
               password_hash: account.passwordHash,
               created_at: account.createdAt,
               must_change_password: mustChangePassword ? 1 : 0,
+              // The first account is the clinic lead.
+              role: onlyIfFirst ? 'lead' : 'instructor',
             })
             .execute();
           if (starterSequences.length > 0) {
@@ -64,7 +68,14 @@ export function createKyselyStorage(
               .values(starterSequences.map((sequence, i) => sequenceRow(account.id, sequence, account.createdAt + i)))
               .execute();
           }
-          return { id: account.id, email: account.email, passwordHash: account.passwordHash, mustChangePassword };
+          return {
+            id: account.id,
+            email: account.email,
+            passwordHash: account.passwordHash,
+            mustChangePassword,
+            role: onlyIfFirst ? 'lead' : 'instructor',
+            isActive: true,
+          };
         });
       } catch (error) {
         // The e-mail is taken (UNIQUE): nothing was written.
@@ -126,6 +137,7 @@ export function createKyselyStorage(
         .selectFrom('sequences')
         .selectAll()
         .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
         .orderBy('created_at')
         .execute();
       return rows.map(toSequence);
@@ -142,16 +154,28 @@ export function createKyselyStorage(
     async updateSequence(id, instructorId, input, now) {
       const result = await db
         .updateTable('sequences')
-        .set({ title: input.title, language: input.language, cues_json: JSON.stringify(input.cues), updated_at: now })
+        .set((eb) => ({
+          title: input.title,
+          language: input.language,
+          cues_json: JSON.stringify(input.cues),
+          updated_at: now,
+          version: eb('version', '+', 1),
+        }))
         .where('id', '=', id)
         .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return null;
       return findSequence(id, instructorId);
     },
 
     async deleteSequence(id, instructorId) {
-      const result = await db.deleteFrom('sequences').where('id', '=', id).where('instructor_id', '=', instructorId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('sequences')
+        .where('id', '=', id)
+        .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
 
@@ -166,6 +190,7 @@ export function createKyselyStorage(
           title: c.title,
           language: c.language,
           cues_json: JSON.stringify(c.cues),
+          sequence_version: c.sequenceVersion ?? null,
           status: 'lobby',
           cue_index: -1,
           revision: 0,
@@ -419,6 +444,7 @@ export function createKyselyStorage(
       .selectAll()
       .where('id', '=', id)
       .where('instructor_id', '=', instructorId)
+      .where('is_library', '=', 0)
       .executeTakeFirst();
     return row ? toSequence(row) : null;
   }
@@ -435,11 +461,18 @@ export function createKyselyStorage(
 }
 
 function toInstructor(row: Selectable<Database['instructors']>): InstructorRecord {
-  return { id: row.id, email: row.email, passwordHash: row.password_hash, mustChangePassword: Number(row.must_change_password) === 1 };
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    mustChangePassword: Number(row.must_change_password) === 1,
+    role: row.role === 'lead' ? 'lead' : 'instructor',
+    isActive: Number(row.is_active) === 1,
+  };
 }
 
 /** A new sequence row; the cues are stored whole, in their order. */
-function sequenceRow(instructorId: string, input: SequenceInput, createdAt: number): Selectable<Database['sequences']> {
+function sequenceRow(instructorId: string, input: SequenceInput, createdAt: number): Insertable<Database['sequences']> {
   return {
     id: randomUUID(),
     instructor_id: instructorId,
@@ -451,7 +484,7 @@ function sequenceRow(instructorId: string, input: SequenceInput, createdAt: numb
   };
 }
 
-function toSequence(row: Selectable<Database['sequences']>): Sequence {
+function toSequence(row: Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'>): Sequence {
   return {
     id: row.id,
     title: row.title,

@@ -168,6 +168,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('flags_by_time').on('flags').column('created_at').execute();
     },
   },
+  '005-clinic': {
+    async up(db: Kysely<unknown>) {
+      // Roles: the clinic lead manages accounts and reads every class; instructors their own. The oldest
+      // account of an existing installation becomes the lead (there is always at least one active lead).
+      await db.schema.alterTable('instructors').addColumn('role', 'text', (c) => c.notNull().defaultTo('instructor')).execute();
+      await db.schema.alterTable('instructors').addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('instructors').addColumn('last_sign_in_at', 'bigint').execute();
+      await sql`update instructors set role = 'lead' where id = (select id from instructors order by created_at, id limit 1)`.execute(db);
+      // The clinic's shared library lives in the same table: `is_library` rows belong to the clinic (their
+      // `instructor_id` is who put them there); `source_id` is the sequence a copy or a share was taken from.
+      // `version` counts the edits, so a class can say which version it ran.
+      await db.schema.alterTable('sequences').addColumn('is_library', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('sequences').addColumn('source_id', 'text').execute();
+      await db.schema.alterTable('sequences').addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('sequences').addColumn('retired_at', 'bigint').execute();
+      await db.schema.createIndex('sequences_library').on('sequences').columns(['is_library', 'created_at']).execute();
+      await db.schema.alterTable('classes').addColumn('sequence_version', 'integer').execute();
+      await db.schema.createIndex('classes_by_time').on('classes').column('created_at').execute();
+      // The clinic's own settings: one row. Its K is the default for new accounts and the floor for every view.
+      await db.schema
+        .createTable('clinic_settings')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('summary_threshold', 'integer', (c) => c.notNull())
+        .execute();
+      await sql`insert into clinic_settings (id, summary_threshold) values (1, 3)`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
