@@ -13,6 +13,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { classRoutes } from './http/class-routes.js';
 import { errorHandler } from './http/http-errors.js';
 import { pageRoutes } from './http/pages.js';
+import { clinicRoutes, libraryRoutes } from './http/clinic-routes.js';
 import { requireInstructor } from './http/require-instructor.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
@@ -21,6 +22,7 @@ import { createRateLimits, type RateLimitRules } from './rate-limits.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
+import { createClinicService } from './services/clinic-service.js';
 import { createRetentionJob, DEFAULT_RETENTION_MS, type RetentionResult } from './services/retention.js';
 import { createSequenceService } from './services/sequence-service.js';
 import { createSummaryService } from './services/summary-service.js';
@@ -42,6 +44,8 @@ export interface App {
   httpServer: HttpServer;
   /** Arms the auto-advance timers of running classes from storage, and keeps sweeping for them. */
   startTimers(): Promise<void>;
+  /** Gives an installation from before the clinic library its library (once; later calls change nothing). */
+  seedLibrary(): Promise<void>;
   /** One retention run as of `now` (it also runs on start and daily by itself). */
   runRetention(now?: number): Promise<RetentionResult>;
   close(): Promise<void>;
@@ -62,7 +66,8 @@ export function createApp(deps: AppDeps): App {
     onTimerError: (err) => logger.error({ err }, 'class timer failed'),
   });
   sockets.bind(classes);
-  const summaries = createSummaryService({ storage, classes });
+  const summaries = createSummaryService({ storage });
+  const clinic = createClinicService({ storage, auth, endSockets: sockets.endAccountSockets });
   const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
   const retention = createRetentionJob({ storage, retentionMs, logger });
   retention.start();
@@ -97,6 +102,8 @@ export function createApp(deps: AppDeps): App {
   // Before the classes router, so a summary request is authenticated once; each of its routes requires sign-in.
   app.use('/api', summaryRoutes(summaries, requireInstructor(auth)));
   app.use('/api/classes', requireInstructor(auth), classRoutes(classes, config.PUBLIC_URL));
+  app.use('/api/clinic', requireInstructor(auth), clinicRoutes(clinic));
+  app.use('/api/library', requireInstructor(auth), libraryRoutes(clinic));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'input/invalid', message: 'No such API route.' } });
   });
@@ -106,6 +113,7 @@ export function createApp(deps: AppDeps): App {
   return {
     httpServer,
     startTimers: () => classes.startTimers(),
+    seedLibrary: () => clinic.seedLibrary(deps.starterSequences),
     runRetention: (now) => retention.runOnce(now),
     async close() {
       retention.stop();

@@ -16,6 +16,7 @@ async function main() {
   const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, logger) : undefined;
   const app = createApp({ config, storage, redis, logger, starterSequences: loadStarterLibrary() });
 
+  await app.seedLibrary();
   await app.startTimers();
   app.httpServer.listen(config.PORT, config.HOST, () => {
     const address = app.httpServer.address();

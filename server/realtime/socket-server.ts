@@ -18,7 +18,7 @@ import type { AuthService } from '../services/auth-service.js';
 import { instructorState, publicState, type ClassService } from '../services/class-service.js';
 import type { Storage } from '../storage/storage.js';
 import { formatIssues, handle } from './handle.js';
-import { classRoom, instructorRoom, participantRoom } from './rooms.js';
+import { accountRoom, classRoom, instructorRoom, participantRoom } from './rooms.js';
 import { createSocketBroadcaster, liveTally, presenceOf } from './socket-broadcaster.js';
 import type { AttuneServer, AttuneSocket, SocketData } from './types.js';
 
@@ -103,7 +103,7 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
       broadcaster.presenceChanged(classId);
     } else {
       const { classId, instructorId } = data;
-      socket.join(instructorRoom(classId));
+      socket.join([instructorRoom(classId), accountRoom(instructorId)]);
       const now = Date.now();
       socket.emit('class:instructor-state', instructorState(record, now));
       const [tally, presence, alerts] = await Promise.all([
@@ -156,7 +156,12 @@ export function createSocketServer(httpServer: HttpServer, deps: { storage: Stor
     while (running.size > 0) await Promise.allSettled([...running]);
   }
 
-  return { io, broadcaster, bind, drain };
+  /** Disconnects every socket of the account, on every process (the adapter carries it). */
+  function endAccountSockets(instructorId: string): void {
+    io.in(accountRoom(instructorId)).disconnectSockets(true);
+  }
+
+  return { io, broadcaster, bind, drain, endAccountSockets };
 }
 
 async function authenticate(

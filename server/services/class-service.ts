@@ -8,6 +8,7 @@ import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { undoableSince } from '../domain/flag-rules.js';
+import { canUseSequence } from '../domain/clinic-rules.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createClassTimers } from './class-timers.js';
@@ -81,8 +82,11 @@ export function createClassService(deps: ClassServiceDeps) {
   return {
     /** Opens a class from one of the instructor's sequences: a snapshot of its cues and a fresh join code. */
     async openClass(instructorId: string, sequenceId: string): Promise<ClassRecord> {
-      const sequence = await storage.getSequence(sequenceId, instructorId);
-      if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+      // One's own sequences and the clinic library's: the class runs on a snapshot either way.
+      const sequence = await storage.clinic.findSequence(sequenceId);
+      if (!sequence || !canUseSequence(sequence, { id: instructorId, role: 'instructor' })) {
+        throw new AppError('sequence/not_found', 'No such sequence.');
+      }
       return storage.createClass({
         id: randomUUID(),
         instructorId,
@@ -92,6 +96,7 @@ export function createClassService(deps: ClassServiceDeps) {
         language: sequence.language,
         cues: sequence.cues,
         createdAt: now(),
+        sequenceVersion: sequence.version,
       });
     },
 

@@ -7,33 +7,40 @@ import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
 import { feedbackScore, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
+import { canReadClass, canUseSequence, effectiveThreshold, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { Storage } from '../storage/storage.js';
-import type { ClassService } from './class-service.js';
 
 export const HISTORY_PAGE_SIZE = 20;
 
 /** A trend covers the sequence's newest classes: a year of weekly classes and then some. */
 export const TREND_MAX_CLASSES = 60;
 
-export function createSummaryService(deps: { storage: Storage; classes: Pick<ClassService, 'ownClass'>; now?: () => number }) {
-  const { storage, classes } = deps;
+export function createSummaryService(deps: { storage: Storage; now?: () => number }) {
+  const { storage } = deps;
   const now = deps.now ?? Date.now;
 
+  /** The K of this instructor's views: their own, never below the clinic's. */
   async function threshold(instructorId: string): Promise<number> {
-    return (await storage.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
+    const [own, clinicK] = await Promise.all([storage.getSummarySettings(instructorId), storage.clinic.getThreshold()]);
+    return effectiveThreshold(own?.summaryThreshold ?? DEFAULT_THRESHOLD, clinicK);
   }
 
   return {
-    /** The summary of one of the instructor's classes, as it stands now (a running class's keeps changing). */
-    async summary(classId: string, instructorId: string): Promise<ClassSummary> {
-      const record = await classes.ownClass(classId, instructorId);
+    /**
+     * The summary of a class the viewer may read (their own; every class for the lead), as it stands now (a
+     * running class's keeps changing), through the threshold of the instructor who ran it.
+     */
+    async summary(classId: string, viewer: Viewer): Promise<ClassSummary> {
+      const record = await storage.getClass(classId);
+      // Another instructor's class answers exactly like a missing one.
+      if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
       const [participants, transitions, figures, feedback, k] = await Promise.all([
         storage.countParticipants(classId),
         storage.listTransitions(classId),
         storage.flagFigures(classId),
         storage.listFeedback(classId),
-        threshold(instructorId),
+        threshold(record.instructorId),
       ]);
       return summarizeClass({ facts: record, participants, transitions, figures, feedback, threshold: k, now: now() });
     },
@@ -61,12 +68,22 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
       };
     },
 
-    /** The trend of one of the instructor's sequences across its classes (also of a since deleted sequence). */
-    async trend(sequenceId: string, instructorId: string): Promise<SequenceTrend> {
-      const overviews = await storage.listSequenceClasses(instructorId, sequenceId, TREND_MAX_CLASSES);
-      const sequence = overviews.length === 0 ? await storage.getSequence(sequenceId, instructorId) : null;
+    /**
+     * The trend of a sequence across its classes (also of a since deleted sequence): the instructor's own
+     * classes of it; for the lead, every instructor's classes of it and of the copies taken from it.
+     */
+    async trend(sequenceId: string, viewer: Viewer): Promise<SequenceTrend> {
+      const overviews =
+        viewer.role === 'lead'
+          ? await storage.clinic.listSequenceFamilyClasses(sequenceId, {}, TREND_MAX_CLASSES)
+          : await storage.listSequenceClasses(viewer.id, sequenceId, TREND_MAX_CLASSES);
+      const found = overviews.length === 0 ? await storage.clinic.findSequence(sequenceId) : null;
+      const sequence = found && (viewer.role === 'lead' || canUseSequence(found, viewer)) ? found : null;
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      const [tallies, k] = await Promise.all([storage.tallyFlagsOfClasses(overviews.map((o) => o.record.id)), threshold(instructorId)]);
+      const instructorIds = [...new Set([viewer.id, ...overviews.map((o) => o.record.instructorId)])];
+      const [tallies, ks] = await Promise.all([storage.tallyFlagsOfClasses(overviews.map((o) => o.record.id)), Promise.all(instructorIds.map(threshold))]);
+      // Across several instructors, the strictest of their K's.
+      const k = Math.max(...ks);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({

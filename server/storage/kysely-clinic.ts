@@ -73,7 +73,7 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
     return row ? toSequenceRecord(row) : null;
   }
 
-  async function insertLibrary(trx: Kysely<Database>, ownerId: string, input: SequenceInput, sourceId: string | null, now: number) {
+  async function insertSequence(trx: Kysely<Database>, ownerId: string, input: SequenceInput, sourceId: string | null, now: number, isLibrary: boolean) {
     const id = randomUUID();
     await trx
       .insertInto('sequences')
@@ -85,7 +85,7 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
         cues_json: JSON.stringify(input.cues),
         created_at: now,
         updated_at: now,
-        is_library: 1,
+        is_library: isLibrary ? 1 : 0,
         source_id: sourceId,
       })
       .execute();
@@ -160,7 +160,12 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
     },
 
     async createLibrarySequence(ownerId, input, sourceId, now) {
-      const id = await insertLibrary(db, ownerId, input, sourceId, now);
+      const id = await insertSequence(db, ownerId, input, sourceId, now, true);
+      return (await findSequence(id))!;
+    },
+
+    async copyToOwn(instructorId, library, now) {
+      const id = await insertSequence(db, instructorId, library, library.id, now, false);
       return (await findSequence(id))!;
     },
 
@@ -201,7 +206,7 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
           if (seeded) return;
           for (const [i, starter] of starters.entries()) {
             // Distinct times keep the library in the starter files' order.
-            const libraryId = await insertLibrary(trx, leadId, starter, null, now + i);
+            const libraryId = await insertSequence(trx, leadId, starter, null, now + i, true);
             const unchanged = await trx
               .selectFrom('sequences')
               .select('id')

@@ -250,6 +250,8 @@ export interface ClinicStorage {
   /** The library's sequences that are not retired, oldest first. */
   listLibrary(): Promise<SequenceRecord[]>;
   createLibrarySequence(ownerId: string, input: SequenceInput, sourceId: string | null, now: number): Promise<SequenceRecord>;
+  /** A copy of a library sequence among the instructor's own (same title; it remembers where it came from). */
+  copyToOwn(instructorId: string, library: Sequence & { id: string }, now: number): Promise<Sequence>;
   /** Replaces a library sequence whole and counts a new version; null when it is not in the library. */
   updateLibrarySequence(id: string, input: SequenceInput, now: number): Promise<SequenceRecord | null>;
   /** Takes a sequence out of the library, keeping the row for its classes; false when it is not there. */

@@ -15,6 +15,9 @@ export const colleagueNewSchema = z.object({
 });
 export type ColleagueNew = z.infer<typeof colleagueNewSchema>;
 
+/** Sharing one of one's own sequences to the clinic's library. */
+export const librarySharingSchema = z.object({ sequenceId: z.string().uuid() });
+
 /** A change to one account: its role, or whether it may sign in. */
 export const accountChangeSchema = z.union([z.strictObject({ role: roleSchema }), z.strictObject({ isActive: z.boolean() })]);
 export type AccountChangeInput = z.infer<typeof accountChangeSchema>;
