@@ -1,16 +1,15 @@
 /**
  * /api/clinic, for the clinic lead only: colleagues' accounts, the clinic's K, every instructor's classes and
- * the overview. /api/library, for every signed-in instructor: the shared library, sharing to it, taking a copy
- * and taking a sequence out (the rules in domain/clinic-rules.ts decide who may).
+ * the overview.
  */
 import { Router, type Request } from 'express';
 import { AppError } from '../../shared/errors.js';
-import { accountChangeSchema, clinicQuerySchema, colleagueNewSchema, librarySharingSchema } from '../../shared/schemas/clinic.js';
+import { accountChangeSchema, clinicQuerySchema, colleagueNewSchema } from '../../shared/schemas/clinic.js';
 import { summarySettingsSchema } from '../../shared/schemas/summary.js';
 import { formatIssues } from '../../shared/issues.js';
 import type { ClinicService } from '../services/clinic-service.js';
 import { parseBody } from './http-errors.js';
-import { requireLead, signedIn } from './require-instructor.js';
+import { requireLead } from './require-instructor.js';
 
 export function clinicRoutes(clinic: ClinicService): Router {
   const router = Router();
@@ -49,30 +48,6 @@ export function clinicRoutes(clinic: ClinicService): Router {
 
   router.get('/overview', async (req, res) => {
     res.json(await clinic.overview(parseQuery(req)));
-  });
-
-  return router;
-}
-
-export function libraryRoutes(clinic: ClinicService): Router {
-  const router = Router();
-
-  router.get('/', async (_req, res) => {
-    res.json(await clinic.library(signedIn(res)));
-  });
-
-  router.post('/', async (req, res) => {
-    const { sequenceId } = parseBody(librarySharingSchema, req);
-    res.status(201).json(await clinic.share(sequenceId, signedIn(res)));
-  });
-
-  router.post('/:sequenceId/copy', async (req: Request<{ sequenceId: string }>, res) => {
-    res.status(201).json(await clinic.takeCopy(req.params.sequenceId, signedIn(res)));
-  });
-
-  router.delete('/:sequenceId', async (req: Request<{ sequenceId: string }>, res) => {
-    await clinic.retire(req.params.sequenceId, signedIn(res));
-    res.status(204).end();
   });
 
   return router;
