@@ -4,7 +4,8 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+/** Every migration by name, in order; exported so a test can build an installation as an older release left it. */
+export const migrations: Record<string, Migration> = {
   '001-initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
