@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canEditSequence, canReadClass, canRetireSequence, canUseSequence, effectiveThreshold } from './clinic-rules.js';
+import { canEditSequence, canReadClass, canRetireSequence, canUseSequence } from './clinic-rules.js';
 
 const lead = { id: 'lead', role: 'lead' as const };
 const ana = { id: 'ana', role: 'instructor' as const };
@@ -37,10 +37,5 @@ describe('clinic rules', () => {
     expect(canReadClass('ana', lead)).toBe(true);
     expect(canReadClass('ana', ana)).toBe(true);
     expect(canReadClass('ana', bo)).toBe(false);
-  });
-
-  it('never lets an account go below the clinic’s K', () => {
-    expect(effectiveThreshold(2, 3)).toBe(3);
-    expect(effectiveThreshold(5, 3)).toBe(5);
   });
 });

@@ -37,8 +37,3 @@ export function canRetireSequence(sequence: SequenceOwnership, viewer: Viewer): 
 export function canReadClass(classInstructorId: string, viewer: Viewer): boolean {
   return viewer.role === 'lead' || classInstructorId === viewer.id;
 }
-
-/** The K a view goes through: the account's own, never below the clinic's. */
-export function effectiveThreshold(accountThreshold: number, clinicThreshold: number): number {
-  return Math.max(accountThreshold, clinicThreshold);
-}

@@ -16,7 +16,7 @@ import type {
 } from '../../shared/schemas/clinic.js';
 import type { Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import { buildClinicOverview, type OverviewClass } from '../domain/clinic-overview.js';
-import { canEditSequence, canRetireSequence, canUseSequence, effectiveThreshold, type Viewer } from '../domain/clinic-rules.js';
+import { canEditSequence, canRetireSequence, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
 import type { Feeling } from '../../shared/feedback.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { feedbackScore } from '../domain/summary.js';
@@ -43,13 +43,12 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     if (change === 'last_lead') throw new AppError('clinic/last_lead', 'The clinic needs at least one active lead.');
   }
 
-  /** The K a view of this instructor's classes goes through: theirs, never below the clinic's. */
+  /** The K a view of this instructor's classes goes through: theirs, exactly as on their own pages. */
   async function thresholdOf(instructorId: string): Promise<number> {
-    const [own, clinicK] = await Promise.all([storage.getSummarySettings(instructorId), clinic.getThreshold()]);
-    return effectiveThreshold(own?.summaryThreshold ?? DEFAULT_THRESHOLD, clinicK);
+    return (await storage.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
   }
 
-  /** A view across several instructors goes through the strictest of their K's. */
+  /** A view across several instructors goes through the strictest of their K's and the clinic's. */
   async function thresholdOfAll(instructorIds: string[]): Promise<number> {
     const ks = await Promise.all([...new Set(instructorIds)].map(thresholdOf));
     return Math.max(await clinic.getThreshold(), ...ks);
@@ -96,10 +95,11 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
       return clinic.listAccounts();
     },
 
-    /** Adds a colleague with a one-time password made here and shown once. */
+    /** Adds a colleague with a one-time password made here and shown once; their K starts at the clinic's. */
     async addColleague(email: string): Promise<OneTimePassword> {
       const password = newOneTimePassword();
       const created = await deps.auth.addInstructor({ email, password }, now());
+      await storage.updateSummarySettings(created.id, { summaryThreshold: await clinic.getThreshold() });
       return { ...created, oneTimePassword: password };
     },
 

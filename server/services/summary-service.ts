@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
 import { feedbackScore, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
-import { canReadClass, canUseSequence, effectiveThreshold, type Viewer } from '../domain/clinic-rules.js';
+import { canReadClass, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -20,10 +20,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
   const { storage } = deps;
   const now = deps.now ?? Date.now;
 
-  /** The K of this instructor's views: their own, never below the clinic's. */
   async function threshold(instructorId: string): Promise<number> {
-    const [own, clinicK] = await Promise.all([storage.getSummarySettings(instructorId), storage.clinic.getThreshold()]);
-    return effectiveThreshold(own?.summaryThreshold ?? DEFAULT_THRESHOLD, clinicK);
+    return (await storage.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
   }
 
   return {
@@ -82,8 +80,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
       const instructorIds = [...new Set([viewer.id, ...overviews.map((o) => o.record.instructorId)])];
       const [tallies, ks] = await Promise.all([storage.tallyFlagsOfClasses(overviews.map((o) => o.record.id)), Promise.all(instructorIds.map(threshold))]);
-      // Across several instructors, the strictest of their K's.
-      const k = Math.max(...ks);
+      // Across several instructors (the lead's view), the strictest of their K's and the clinic's.
+      const k = Math.max(...ks, viewer.role === 'lead' ? await storage.clinic.getThreshold() : 0);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({

@@ -19,7 +19,7 @@ export interface Database {
     is_active: Generated<number>;
     last_sign_in_at: number | null;
   };
-  /** One row (id 1): the clinic's default K, also the floor of every account's K. */
+  /** One row (id 1): the clinic's K, where new accounts' K starts and the floor of the lead's views across instructors. */
   clinic_settings: { id: number; summary_threshold: number };
   sessions: { id_hash: string; instructor_id: string; expires_at: number };
   sequences: {

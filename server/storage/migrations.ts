@@ -187,7 +187,7 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sequences_library').on('sequences').columns(['is_library', 'created_at']).execute();
       await db.schema.alterTable('classes').addColumn('sequence_version', 'integer').execute();
       await db.schema.createIndex('classes_by_time').on('classes').column('created_at').execute();
-      // The clinic's own settings: one row. Its K is the default for new accounts and the floor for every view.
+      // The clinic's own settings: one row. Its K is where new accounts' K starts and the floor of the lead's views.
       await db.schema
         .createTable('clinic_settings')
         .addColumn('id', 'integer', (c) => c.primaryKey())

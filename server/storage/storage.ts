@@ -241,7 +241,7 @@ export interface ClinicStorage {
   /** Gives the account a one-time password and ends its sessions; false when there is no such account. */
   resetPassword(instructorId: string, passwordHash: string): Promise<boolean>;
   recordSignIn(instructorId: string, now: number): Promise<void>;
-  /** The clinic's K: the default of new accounts and the floor of every view's. */
+  /** The clinic's K: where new accounts' K starts, and the floor of the lead's views across instructors. */
   getThreshold(): Promise<number>;
   setThreshold(threshold: number): Promise<void>;
 

@@ -110,7 +110,7 @@ export interface ClinicOverview {
   sequences: ClinicSequenceLine[];
 }
 
-/** The clinic's settings: its K, the default and floor of every account's. */
+/** The clinic's settings: its K, where new accounts' K starts and the floor of the lead's views across instructors. */
 export interface ClinicSettings {
   summaryThreshold: number;
 }

@@ -211,12 +211,16 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
     expect(overview.weeks.reduce((n, w) => n + w.classes, 0)).toBeGreaterThanOrEqual(1);
     const line = overview.sequences.find((s) => s.title === 'Edited by the lead')!;
     expect(line).toMatchObject({ classes: 1, instructors: 1, participants: 2, feedbackAnswers: 2, feedback: null });
-    // The lead raises the clinic's K: every view follows, the colleague's own included.
+    // The lead raises the clinic's K: the lead's views across instructors follow, and a colleague added
+    // afterwards starts with it; the colleague's own pages keep their own K.
     await lead.json('POST', '/api/clinic/settings', { summaryThreshold: 5 });
-    expect((await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).threshold).toBe(5);
+    expect((await lead.json<ClinicOverview>('GET', '/api/clinic/overview')).threshold).toBe(5);
     const trend = await lead.json<SequenceTrend>('GET', `/api/trends/${line.sequenceId}`);
     expect(trend.threshold).toBe(5);
     expect(trend.classes.map((c) => c.classId)).toContain(classId);
+    expect((await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).threshold).toBe(3);
+    const later = await signInWithOneTimePassword(await lead.json<OneTimePassword>('POST', '/api/clinic/accounts', { email: 'later@clinic.test' }));
+    expect(await later.json('GET', '/api/settings/summary')).toEqual({ summaryThreshold: 5 });
     await lead.json('POST', '/api/clinic/settings', { summaryThreshold: 3 });
   });
 });
