@@ -13,6 +13,8 @@ import { authRoutes } from './http/auth-routes.js';
 import { classRoutes } from './http/class-routes.js';
 import { errorHandler } from './http/http-errors.js';
 import { pageRoutes } from './http/pages.js';
+import { clinicRoutes } from './http/clinic-routes.js';
+import { libraryRoutes } from './http/library-routes.js';
 import { requireInstructor } from './http/require-instructor.js';
 import { sameOriginOnly } from './http/same-origin.js';
 import { sequenceRoutes } from './http/sequence-routes.js';
@@ -25,6 +27,7 @@ import { attachSocketHandlers, createSocketIo } from './realtime/socket-server.j
 import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
 import { createLiveView } from './services/live-view.js';
+import { createClinicService } from './services/clinic-service.js';
 import { createRetentionJob, DEFAULT_RETENTION_MS, type RetentionResult } from './services/retention.js';
 import { createSequenceService } from './services/sequence-service.js';
 import { createSummaryService } from './services/summary-service.js';
@@ -50,6 +53,8 @@ export interface App {
   httpServer: HttpServer;
   /** Arms the auto-advance timers of running classes from storage, and keeps sweeping for them. */
   startTimers(): Promise<void>;
+  /** Gives an installation from before the clinic library its library (once; later calls change nothing). */
+  seedLibrary(): Promise<void>;
   /** One retention run as of `now` (it also runs on start and daily by itself). */
   runRetention(now?: number): Promise<RetentionResult>;
   close(): Promise<void>;
@@ -63,7 +68,8 @@ export function createApp(deps: AppDeps): App {
   // One pass: transport → broadcaster → services → handlers.
   const io = createSocketIo(httpServer, deps.redis);
   const broadcaster = createSocketBroadcaster(io);
-  const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets: createSessionSockets(io) });
+  const sessionSockets = createSessionSockets(io);
+  const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
   const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
   // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL); the
@@ -79,7 +85,8 @@ export function createApp(deps: AppDeps): App {
     onTimerError: (err) => logger.error({ err }, 'class timer failed'),
   });
   const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now, trustProxy });
-  const summaries = createSummaryService({ storage, classes, now });
+  const summaries = createSummaryService({ storage, now });
+  const clinic = createClinicService({ storage, auth, endSockets: sessionSockets.accountEnded, now });
   const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
   const retention = createRetentionJob({ storage, retentionMs, logger, now });
   retention.start();
@@ -112,6 +119,8 @@ export function createApp(deps: AppDeps): App {
   // Before the classes router, so a summary request is authenticated once; each of its routes requires sign-in.
   app.use('/api', summaryRoutes(summaries, requireInstructor(auth, now)));
   app.use('/api/classes', requireInstructor(auth, now), classRoutes(classes, config.PUBLIC_URL));
+  app.use('/api/clinic', requireInstructor(auth, now), clinicRoutes(clinic));
+  app.use('/api/library', requireInstructor(auth, now), libraryRoutes(clinic));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'api/not_found', message: 'No such API route.' } });
   });
@@ -121,6 +130,7 @@ export function createApp(deps: AppDeps): App {
   return {
     httpServer,
     startTimers: () => classes.startTimers(),
+    seedLibrary: () => clinic.seedLibrary(deps.starterSequences),
     runRetention: (now) => retention.runOnce(now),
     async close() {
       retention.stop();

@@ -20,6 +20,7 @@ async function main() {
   };
   const app = createApp({ config, storage, redis, logger, starterSequences: loadStarterLibrary(), rateLimits });
 
+  await app.seedLibrary();
   await app.startTimers();
   app.httpServer.listen(config.PORT, config.HOST, () => {
     const address = app.httpServer.address();

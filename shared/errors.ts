@@ -13,6 +13,12 @@ export const errorCodes = [
   'auth/invalid_credentials',
   /** Sign-up is closed because an account exists. */
   'auth/signup_closed',
+  /** The account was deactivated by the clinic lead: it cannot sign in. */
+  'auth/deactivated',
+  /** The change would leave the clinic without an active lead. */
+  'clinic/last_lead',
+  /** No such account. */
+  'clinic/account_not_found',
   /** No such class (or not one of yours). */
   'class/not_found',
   /** The command was made against an older revision of the class; the current state comes with it. */

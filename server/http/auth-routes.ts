@@ -7,7 +7,7 @@ import { credentialsSchema, passwordChangeSchema, type AuthStatus } from '../../
 import type { RateLimits } from '../rate-limits.js';
 import type { AuthService } from '../services/auth-service.js';
 import { parseBody } from './http-errors.js';
-import { requireInstructor } from './require-instructor.js';
+import { requireInstructor, requireLead } from './require-instructor.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 
 /** `now`: the app's one clock. */
@@ -48,7 +48,7 @@ export function authRoutes(auth: AuthService, limits: RateLimits, now: () => num
     res.json({ ok: true });
   });
 
-  router.post('/instructors', requireInstructor(auth, now), async (req, res) => {
+  router.post('/instructors', requireInstructor(auth, now), requireLead, async (req, res) => {
     res.status(201).json(await auth.addInstructor(parseBody(credentialsSchema, req), now()));
   });
 

@@ -1,13 +1,10 @@
 /** Middleware: the signed-in instructor, from the session cookie, on `res.locals.instructor`; else 401. */
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../../shared/errors.js';
-import type { AuthService } from '../services/auth-service.js';
+import type { AuthService, SignedInInstructor } from '../services/auth-service.js';
 import { readSessionCookie } from './session-cookie.js';
 
-export interface SignedIn {
-  id: string;
-  email: string;
-}
+export type SignedIn = SignedInInstructor;
 
 /** `now`: the app's one clock. */
 export function requireInstructor(auth: AuthService, now: () => number): RequestHandler {
@@ -18,6 +15,12 @@ export function requireInstructor(auth: AuthService, now: () => number): Request
     next();
   };
 }
+
+/** Only the clinic lead: anyone else is refused (403) after `requireInstructor`. */
+export const requireLead: RequestHandler = (_req, res, next) => {
+  if (signedIn(res).role !== 'lead') throw new AppError('auth/forbidden', 'Only the clinic lead may do this.');
+  next();
+};
 
 export function signedIn(res: Response): SignedIn {
   return res.locals.instructor as SignedIn;

@@ -31,25 +31,25 @@ export function sequenceRoutes(sequences: SequenceService, now: () => number): R
   });
 
   router.get('/:sequenceId', async (req, res) => {
-    res.json(await sequences.own(req.params.sequenceId, signedIn(res).id));
+    res.json(await sequences.read(req.params.sequenceId, signedIn(res)));
   });
 
   router.put('/:sequenceId', async (req, res) => {
     const input = parseBody(sequenceInputSchema, req);
-    res.json(await sequences.update(req.params.sequenceId, signedIn(res).id, input, now()));
+    res.json(await sequences.update(req.params.sequenceId, signedIn(res), input, now()));
   });
 
   router.delete('/:sequenceId', async (req, res) => {
-    await sequences.remove(req.params.sequenceId, signedIn(res).id);
+    await sequences.remove(req.params.sequenceId, signedIn(res), Date.now());
     res.status(204).end();
   });
 
   router.post('/:sequenceId/duplicate', async (req, res) => {
-    res.status(201).json(await sequences.duplicate(req.params.sequenceId, signedIn(res).id, now()));
+    res.status(201).json(await sequences.duplicate(req.params.sequenceId, signedIn(res), now()));
   });
 
   router.get('/:sequenceId/export', async (req, res) => {
-    const file: SequenceFile = await sequences.exportFile(req.params.sequenceId, signedIn(res).id);
+    const file: SequenceFile = await sequences.exportFile(req.params.sequenceId, signedIn(res));
     res.attachment(`${fileName(file.title)}.attune.json`).type('application/json').send(JSON.stringify(file, null, 2) + '\n');
   });
 

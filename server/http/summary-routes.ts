@@ -15,7 +15,7 @@ import { summaryCsvRows } from './summary-csv.js';
 
 export function summaryRoutes(summaries: SummaryService, requireInstructor: RequestHandler): Router {
   const router = Router();
-  const summaryOf = (classId: string, res: Response) => summaries.summary(classId, signedIn(res).id);
+  const summaryOf = (classId: string, res: Response) => summaries.summary(classId, signedIn(res));
 
   router.get('/classes/:classId/summary', requireInstructor, async (req: Request<{ classId: string }>, res) => {
     res.json(await summaryOf(req.params.classId, res));
@@ -43,7 +43,7 @@ export function summaryRoutes(summaries: SummaryService, requireInstructor: Requ
   });
 
   router.get('/trends/:sequenceId', requireInstructor, async (req: Request<{ sequenceId: string }>, res) => {
-    res.json(await summaries.trend(req.params.sequenceId, signedIn(res).id));
+    res.json(await summaries.trend(req.params.sequenceId, signedIn(res)));
   });
 
   router.get('/trends/:sequenceId/insights', requireInstructor, async (req: Request<{ sequenceId: string }>, res) => {

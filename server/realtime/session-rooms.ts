@@ -1,7 +1,8 @@
 /**
  * Every instructor socket sits in a room of its session and a room of its instructor's sessions, so the auth
  * flow can disconnect a session's sockets when it ends (sign-out), or all but one session's (a password
- * change). `io.in(room).disconnectSockets()` reaches the sockets on every process through the adapter.
+ * change), or every one of an account (the clinic lead deactivated it or reset its password).
+ * `io.in(room).disconnectSockets()` reaches the sockets on every process through the adapter.
  */
 import type { SessionSockets } from '../services/auth-service.js';
 import type { AttuneServer, AttuneSocket } from './types.js';
@@ -20,6 +21,9 @@ export function createSessionSockets(io: AttuneServer): SessionSockets {
     },
     otherSessionsEnded(instructorId, keepIdHash) {
       io.in(instructorSessionsRoom(instructorId)).except(sessionRoom(keepIdHash)).disconnectSockets(true);
+    },
+    accountEnded(instructorId) {
+      io.in(instructorSessionsRoom(instructorId)).disconnectSockets(true);
     },
   };
 }

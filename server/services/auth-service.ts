@@ -27,6 +27,8 @@ export interface SessionSockets {
   sessionEnded(idHash: string): void;
   /** Every session of the instructor but `keepIdHash` has ended (a password change). */
   otherSessionsEnded(instructorId: string, keepIdHash: string): void;
+  /** Every session of the account has ended (deactivated, or its password reset by the clinic lead). */
+  accountEnded(instructorId: string): void;
 }
 
 export interface AuthServiceDeps {
@@ -57,7 +59,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     const instructorId = await storage.sessions.find(hashSecret(secret), now);
     if (!instructorId) return null;
     const instructor = await storage.accounts.findById(instructorId);
-    return instructor ? { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword } : null;
+    // A deactivated account's sessions end with it; this also covers one made on another process meanwhile.
+    if (!instructor?.isActive) return null;
+    return { id: instructor.id, email: instructor.email, mustChangePassword: instructor.mustChangePassword, role: instructor.role };
   }
 
   return {
@@ -65,7 +69,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       return (await storage.accounts.count()) > 0;
     },
 
-    /** Creates the first account (sign-up closes after it) with the starter library, and signs it in. */
+    /** Creates the first account, the clinic lead (sign-up closes after it), with the clinic's starter library, and signs it in. */
     async signUpFirst(credentials: Credentials, now: number): Promise<IssuedSession> {
       // Closed is answered before any hashing: a flood of sign-ups against a set-up server costs a count each.
       if ((await storage.accounts.count()) > 0) throw signupClosed();
@@ -75,8 +79,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         passwordHash: await hasher.hash(credentials.password),
         createdAt: now,
       };
-      const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: true });
+      const created = await storage.accounts.create(account, [], { onlyIfFirst: true });
       if (!created) throw signupClosed();
+      await storage.clinic.seedLibrary(created.id, deps.starterSequences, now);
       return issueSession(created.id, now);
     },
 
@@ -89,6 +94,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const instructor = await storage.accounts.findByEmail(credentials.email);
       const isMatch = await hasher.verify(credentials.password, instructor?.passwordHash ?? unknownAccountHash);
       if (!instructor || !isMatch) throw new AppError('auth/invalid_credentials', 'E-mail or password is wrong.');
+      if (!instructor.isActive) throw new AppError('auth/deactivated', 'This account has been deactivated by the clinic lead.');
+      await storage.clinic.recordSignIn(instructor.id, now);
       const session = await issueSession(instructor.id, now);
       if (needsRehash(instructor.passwordHash)) {
         const keepIdHash = hashSecret(session.secret);
@@ -114,20 +121,20 @@ export function createAuthService(deps: AuthServiceDeps) {
      * The signed-in instructor behind a cookie's secret, or null; refused while the account still has a
      * one-time password (all it may do then is set its own, through `changePassword`).
      */
-    async instructorForSession(secret: string | undefined, now: number): Promise<{ id: string; email: string } | null> {
+    async instructorForSession(secret: string | undefined, now: number): Promise<SignedInInstructor | null> {
       const holder = await sessionHolder(secret, now);
       if (!holder) return null;
       if (holder.mustChangePassword) throw new AppError('auth/forbidden', 'Set your own password first.');
-      return { id: holder.id, email: holder.email };
+      return { id: holder.id, email: holder.email, role: holder.role };
     },
 
     /**
-     * A signed-in instructor adds another: the account gets the starter library and a one-time password that
-     * must be replaced at its first sign-in.
+     * The lead adds a colleague: the account gets a one-time password that must be replaced at its first
+     * sign-in (the clinic's library is shared, so it gets no sequences of its own).
      */
     async addInstructor(credentials: Credentials, now: number): Promise<{ id: string; email: string }> {
       const account = { id: randomUUID(), email: credentials.email, passwordHash: await hasher.hash(credentials.password), createdAt: now };
-      const created = await storage.accounts.create(account, deps.starterSequences, { onlyIfFirst: false, mustChangePassword: true });
+      const created = await storage.accounts.create(account, [], { onlyIfFirst: false, mustChangePassword: true });
       if (!created) throw new AppError('input/invalid', 'This e-mail has an account already.', ['email: has an account already']);
       return { id: created.id, email: created.email };
     },
@@ -162,6 +169,13 @@ export type AuthService = ReturnType<typeof createAuthService>;
 
 function signupClosed(): AppError {
   return new AppError('auth/signup_closed', 'An account exists already: sign in instead.');
+}
+
+/** A signed-in instructor whose one-time password, if any, has been replaced. */
+export interface SignedInInstructor {
+  id: string;
+  email: string;
+  role: 'lead' | 'instructor';
 }
 
 /** Sessions are stored by the hash of their secret, so a leaked database signs nobody in. */

@@ -11,6 +11,7 @@ import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '..
 import { MAX_FLAGS_PER_PARTICIPANT_CUE, MAX_PARTICIPANTS_PER_CLASS, undoableSince } from '../domain/flag-rules.js';
 import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import { instructorState, publicState } from '../domain/projections.js';
+import { canUseSequence } from '../domain/clinic-rules.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import { createClassTimers } from './class-timers.js';
 import type { LiveView } from './live-view.js';
@@ -87,8 +88,11 @@ export function createClassService(deps: ClassServiceDeps) {
   return {
     /** Opens a class from one of the instructor's sequences: a snapshot of its cues and a fresh join code. */
     async openClass(instructorId: string, sequenceId: string): Promise<ClassRecord> {
-      const sequence = await storage.sequences.get(sequenceId, instructorId);
-      if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+      // One's own sequences and the clinic library's: the class runs on a snapshot either way.
+      const sequence = await storage.clinic.findSequence(sequenceId);
+      if (!sequence || !canUseSequence(sequence, { id: instructorId, role: 'instructor' })) {
+        throw new AppError('sequence/not_found', 'No such sequence.');
+      }
       return storage.classes.create({
         id: randomUUID(),
         instructorId,
@@ -98,6 +102,7 @@ export function createClassService(deps: ClassServiceDeps) {
         language: sequence.language,
         cues: sequence.cues,
         createdAt: now(),
+        sequenceVersion: sequence.version,
       });
     },
 

@@ -13,57 +13,68 @@ import {
   type Sequence,
   type SequenceFile,
   type SequenceInput,
-  type SequenceListItem,
 } from '../../shared/schemas/sequence.js';
-import { loadStarterLibrary } from '../starter-library.js';
-import type { Storage } from '../storage/storage.js';
+import { canEditSequence, canRetireSequence, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
+import type { SequenceRecord, Storage } from '../storage/storage.js';
 
 /** What a duplicate's title gets, in the sequence's own language. */
 const COPY_SUFFIX: Record<Language, string> = { cs: ' (kopie)', en: ' (copy)' };
 
-export function createSequenceService(deps: { storage: Storage; starterLibrary?: SequenceInput[] }) {
+export function createSequenceService(deps: { storage: Storage }) {
   const { storage } = deps;
-  let starterKeys: Set<string> | undefined;
-  const starters = () => (starterKeys ??= new Set((deps.starterLibrary ?? loadStarterLibrary()).map(contentKey)));
 
-  async function own(id: string, instructorId: string): Promise<Sequence> {
-    const sequence = await storage.sequences.get(id, instructorId);
-    if (!sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+  /** A sequence the viewer may use (their own, or the library's), or not_found exactly like a missing one. */
+  async function usable(id: string, viewer: Viewer): Promise<SequenceRecord> {
+    const sequence = await storage.clinic.findSequence(id);
+    if (!sequence || !canUseSequence(sequence, viewer)) throw new AppError('sequence/not_found', 'No such sequence.');
     return sequence;
   }
 
   return {
-    /** The instructor's sequences, each marked whether it is an unchanged copy of the starter library. */
-    async list(instructorId: string): Promise<SequenceListItem[]> {
-      const sequences = await storage.sequences.list(instructorId);
-      return sequences.map((sequence) => ({ ...sequence, isStarter: starters().has(contentKey(sequence)) }));
+    /** The instructor's own sequences (the clinic's library is listed apart, under /api/library). */
+    list(instructorId: string): Promise<Sequence[]> {
+      return storage.sequences.list(instructorId);
     },
 
-    own,
+    /** Reads one the viewer may use: their own, or a library sequence (what the editor and the export read). */
+    async read(id: string, viewer: Viewer): Promise<Sequence> {
+      return plain(await usable(id, viewer));
+    },
 
     create(instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
       return storage.sequences.create(instructorId, input, now);
     },
 
-    /** Replaces the sequence whole: title, language and the cues in their new order. */
-    async update(id: string, instructorId: string, input: SequenceInput, now: number): Promise<Sequence> {
-      const updated = await storage.sequences.update(id, instructorId, input, now);
+    /** Replaces the sequence whole: title, language and the cues in their new order (a library one only as the lead). */
+    async update(id: string, viewer: Viewer, input: SequenceInput, now: number): Promise<Sequence> {
+      const sequence = await usable(id, viewer);
+      if (!canEditSequence(sequence, viewer)) throw new AppError('auth/forbidden', 'Take a copy of a library sequence to change it.');
+      const updated = sequence.isLibrary
+        ? await storage.clinic.updateLibrarySequence(id, input, now)
+        : await storage.sequences.update(id, viewer.id, input, now);
       if (!updated) throw new AppError('sequence/not_found', 'No such sequence.');
-      return updated;
+      return plain(updated);
     },
 
-    /** Deletes the sequence; its past classes and their summaries stay. */
-    async remove(id: string, instructorId: string): Promise<void> {
-      if (!(await storage.sequences.delete(id, instructorId))) throw new AppError('sequence/not_found', 'No such sequence.');
+    /** Deletes one's own sequence (its past classes and their summaries stay); a library one is retired instead. */
+    async remove(id: string, viewer: Viewer, now: number): Promise<void> {
+      const sequence = await usable(id, viewer);
+      const isDone = sequence.isLibrary
+        ? canRetireSequence(sequence, viewer) && (await storage.clinic.retireLibrarySequence(id, now))
+        : await storage.sequences.delete(id, viewer.id);
+      if (!isDone) throw new AppError('sequence/not_found', 'No such sequence.');
     },
 
-    async duplicate(id: string, instructorId: string, now: number): Promise<Sequence> {
-      const { title, language, cues } = await own(id, instructorId);
-      return storage.sequences.create(instructorId, { title: copyTitle(title, language), language, cues }, now);
+    /** A copy among the viewer's own: "… (copy)" of their own, the same title for a library sequence. */
+    async duplicate(id: string, viewer: Viewer, now: number): Promise<Sequence> {
+      const sequence = await usable(id, viewer);
+      if (sequence.isLibrary) return plain(await storage.clinic.copyToOwn(viewer.id, sequence, now));
+      const { title, language, cues } = sequence;
+      return storage.sequences.create(viewer.id, { title: copyTitle(title, language), language, cues }, now);
     },
 
-    async exportFile(id: string, instructorId: string): Promise<SequenceFile> {
-      const { title, language, cues } = await own(id, instructorId);
+    async exportFile(id: string, viewer: Viewer): Promise<SequenceFile> {
+      const { title, language, cues } = await usable(id, viewer);
       return { format: SEQUENCE_FORMAT, title, language, cues };
     },
 
@@ -77,6 +88,11 @@ export function createSequenceService(deps: { storage: Storage; starterLibrary?:
       return storage.sequences.create(instructorId, { ...input, title: distinctTitle(input.title, titles) }, now);
     },
   };
+}
+
+/** A sequence as the wire carries it, without who owns it. */
+function plain({ id, title, language, cues, createdAt, updatedAt }: Sequence): Sequence {
+  return { id, title, language, cues, createdAt, updatedAt };
 }
 
 export type SequenceService = ReturnType<typeof createSequenceService>;
@@ -105,15 +121,6 @@ export function distinctTitle(title: string, taken: string[]): string {
     const candidate = base.slice(0, sequenceLimits.titleMax - suffix.length).trimEnd() + suffix;
     if (!used.has(candidate.toLocaleLowerCase())) return candidate;
   }
-}
-
-/** What makes two sequences the same content: title, language and the cues as written. */
-function contentKey(sequence: SequenceInput): string {
-  return JSON.stringify([
-    sequence.title,
-    sequence.language,
-    sequence.cues.map((c) => [c.text, c.note ?? '', [...c.regions].sort(), c.durationSeconds ?? null]),
-  ]);
 }
 
 /** "Title (copy)", shortening the title so the result still fits. */

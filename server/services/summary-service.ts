@@ -8,29 +8,31 @@ import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, S
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
+import { canReadClass, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
-import type { ClassService } from './class-service.js';
 
 export const HISTORY_PAGE_SIZE = 20;
 
 /** A trend covers the sequence's newest classes: a year of weekly classes and then some. */
 export const TREND_MAX_CLASSES = 60;
 
-export function createSummaryService(deps: { storage: Storage; classes: Pick<ClassService, 'ownClass'>; now?: () => number }) {
-  const { storage, classes } = deps;
+export function createSummaryService(deps: { storage: Storage; now?: () => number }) {
+  const { storage } = deps;
   const now = deps.now ?? Date.now;
 
   async function threshold(instructorId: string): Promise<number> {
     return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
   }
 
-  /** The sequence's classes (newest `limit`, oldest first); a sequence never run must still be the instructor's. */
+  /** The instructor's classes of a sequence (newest `limit`, oldest first); a sequence never run must be one they may use. */
   async function sequenceClasses(sequenceId: string, instructorId: string, limit: number) {
     const overviews = await storage.classes.listOfSequence(instructorId, sequenceId, limit);
-    const sequence = overviews.length === 0 ? await storage.sequences.get(sequenceId, instructorId) : null;
-    if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-    return { overviews, sequence };
+    const found = overviews.length === 0 ? await storage.clinic.findSequence(sequenceId) : null;
+    if (overviews.length === 0 && !(found && canUseSequence(found, { id: instructorId, role: 'instructor' }))) {
+      throw new AppError('sequence/not_found', 'No such sequence.');
+    }
+    return overviews;
   }
 
   /** The insights of these classes (oldest first): per class its flags, the cues it showed, who flagged what. */
@@ -53,16 +55,21 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
   }
 
   return {
-    /** The summary of one of the instructor's classes, as it stands now (a running class's keeps changing). */
-    async summary(classId: string, instructorId: string): Promise<ClassSummary> {
-      const record = await classes.ownClass(classId, instructorId);
+    /**
+     * The summary of a class the viewer may read (their own; every class for the lead), as it stands now (a
+     * running class's keeps changing), through the threshold of the instructor who ran it.
+     */
+    async summary(classId: string, viewer: Viewer): Promise<ClassSummary> {
+      const record = await storage.classes.get(classId);
+      // Another instructor's class answers exactly like a missing one.
+      if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
       const [participants, transitions, figures, flagSeconds, feedback, k] = await Promise.all([
         storage.participants.count(classId),
         storage.classes.listTransitions(classId),
         storage.flags.figures(classId),
         storage.flags.secondsByCue(classId),
         storage.feedback.list(classId),
-        threshold(instructorId),
+        threshold(record.instructorId),
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
       return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
@@ -92,15 +99,27 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
       };
     },
 
-    /** The trend of one of the instructor's sequences across its classes (also of a since deleted sequence). */
-    async trend(sequenceId: string, instructorId: string): Promise<SequenceTrend> {
-      const { overviews, sequence } = await sequenceClasses(sequenceId, instructorId, TREND_MAX_CLASSES);
+    /**
+     * The trend of a sequence across its classes (also of a since deleted sequence): the instructor's own
+     * classes of it; for the lead, every instructor's classes of it and of the copies taken from it.
+     */
+    async trend(sequenceId: string, viewer: Viewer): Promise<SequenceTrend> {
+      const overviews =
+        viewer.role === 'lead'
+          ? await storage.clinic.listSequenceFamilyClasses(sequenceId, {}, TREND_MAX_CLASSES)
+          : await storage.classes.listOfSequence(viewer.id, sequenceId, TREND_MAX_CLASSES);
+      const found = overviews.length === 0 ? await storage.clinic.findSequence(sequenceId) : null;
+      const sequence = found && (viewer.role === 'lead' || canUseSequence(found, viewer)) ? found : null;
+      if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
+      const instructorIds = [...new Set([viewer.id, ...overviews.map((o) => o.record.instructorId)])];
       const classIds = overviews.map((o) => o.record.id);
-      const [tallies, reached, k] = await Promise.all([
+      const [tallies, reached, ks] = await Promise.all([
         storage.flags.tallyOfClasses(classIds),
         storage.classes.reachedCuesOf(classIds),
-        threshold(instructorId),
+        Promise.all(instructorIds.map(threshold)),
       ]);
+      // Across several instructors (the lead's view), the strictest of their K's and the clinic's.
+      const k = Math.max(...ks, viewer.role === 'lead' ? await storage.clinic.getThreshold() : 0);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
@@ -128,7 +147,7 @@ export function createSummaryService(deps: { storage: Storage; classes: Pick<Cla
      * sequence: call it with the sequence owner's id). Only the newest classes are loaded.
      */
     async insights(sequenceId: string, instructorId: string): Promise<SequenceInsights> {
-      const [{ overviews }, k] = await Promise.all([sequenceClasses(sequenceId, instructorId, INSIGHT_MAX_CLASSES), threshold(instructorId)]);
+      const [overviews, k] = await Promise.all([sequenceClasses(sequenceId, instructorId, INSIGHT_MAX_CLASSES), threshold(instructorId)]);
       return insightsOf(overviews, k);
     },
 

@@ -1,6 +1,6 @@
 /** Instructor accounts and their summary settings over Kysely. */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
 import type { KyselyContext } from './kysely-context.js';
@@ -30,6 +30,8 @@ export function kyselyAccounts({ db, isUniqueViolation, isSerializationFailure }
               password_hash: account.passwordHash,
               created_at: account.createdAt,
               must_change_password: mustChangePassword ? 1 : 0,
+              // The first account is the clinic lead.
+              role: onlyIfFirst ? 'lead' : 'instructor',
             })
             .execute();
           if (starterSequences.length > 0) {
@@ -39,7 +41,8 @@ export function kyselyAccounts({ db, isUniqueViolation, isSerializationFailure }
               .values(starterSequences.map((sequence, i) => sequenceRow(account.id, sequence, account.createdAt + i)))
               .execute();
           }
-          return { id: account.id, email: account.email, passwordHash: account.passwordHash, mustChangePassword };
+          const role: InstructorRecord['role'] = onlyIfFirst ? 'lead' : 'instructor';
+          return { id: account.id, email: account.email, passwordHash: account.passwordHash, mustChangePassword, role, isActive: true };
         });
       } catch (error) {
         // The e-mail is taken (UNIQUE): nothing was written.
@@ -87,11 +90,18 @@ export function kyselyAccounts({ db, isUniqueViolation, isSerializationFailure }
 }
 
 function toInstructor(row: Selectable<Database['instructors']>): InstructorRecord {
-  return { id: row.id, email: row.email, passwordHash: row.password_hash, mustChangePassword: Number(row.must_change_password) === 1 };
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    mustChangePassword: Number(row.must_change_password) === 1,
+    role: row.role === 'lead' ? 'lead' : 'instructor',
+    isActive: Number(row.is_active) === 1,
+  };
 }
 
 /** A new sequence row; the cues are stored whole, in their order. */
-export function sequenceRow(instructorId: string, input: SequenceInput, createdAt: number): Selectable<Database['sequences']> {
+export function sequenceRow(instructorId: string, input: SequenceInput, createdAt: number): Insertable<Database['sequences']> & Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'> {
   return {
     id: randomUUID(),
     instructor_id: instructorId,

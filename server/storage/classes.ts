@@ -44,6 +44,7 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
           title: c.title,
           language: c.language,
           cues_json: JSON.stringify(c.cues),
+          sequence_version: c.sequenceVersion ?? null,
           status: 'lobby',
           cue_index: -1,
           revision: 0,

@@ -13,7 +13,14 @@ export interface Database {
     must_change_password: number;
     /** The K below which this instructor's summaries withhold breakdowns. */
     summary_threshold: Generated<number>;
+    /** 'lead' (manages accounts, reads every class) or 'instructor'. */
+    role: Generated<string>;
+    /** 0 or 1: a deactivated account cannot sign in; its classes, sequences and summaries stay. */
+    is_active: Generated<number>;
+    last_sign_in_at: number | null;
   };
+  /** One row (id 1): the clinic's K, where new accounts' K starts and the floor of the lead's views across instructors. */
+  clinic_settings: { id: number; summary_threshold: number };
   sessions: { id_hash: string; instructor_id: string; expires_at: number };
   sequences: {
     id: string;
@@ -24,6 +31,14 @@ export interface Database {
     cues_json: string;
     created_at: number;
     updated_at: number;
+    /** 0 or 1: a sequence of the clinic's shared library rather than of `instructor_id`'s own. */
+    is_library: Generated<number>;
+    /** The sequence this one was copied or shared from. */
+    source_id: Generated<string | null>;
+    /** 1, then one more with every edit. */
+    version: Generated<number>;
+    /** A retired or withdrawn library sequence: gone from the library, kept for its classes' trends. */
+    retired_at: Generated<number | null>;
   };
   classes: {
     id: string;
@@ -52,6 +67,8 @@ export interface Database {
     max_cue_index: Generated<number>;
     /** Participants joined, kept with the join so the cap is an O(1) check. */
     participant_count: Generated<number>;
+    /** The version of the sequence the class's snapshot was taken from. */
+    sequence_version: Generated<number | null>;
   };
   class_transitions: { class_id: string; revision: number; status: string; cue_index: number; at: number };
   /** At most one open alert per participant (a partial UNIQUE index); null participant on alerts from before. */

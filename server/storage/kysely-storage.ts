@@ -11,7 +11,8 @@ import { kyselyClasses } from './classes.js';
 import type { Database } from './database.js';
 import { kyselyFeedback } from './feedback.js';
 import { kyselyFlags } from './flags.js';
-import type { KyselyContext } from './kysely-context.js';
+import { createClinicStorage } from './kysely-clinic.js';
+import { toClass, type KyselyContext } from './kysely-context.js';
 import { kyselyParticipants } from './participants.js';
 import { kyselySequences } from './sequences.js';
 import { kyselySessions } from './sessions.js';
@@ -40,5 +41,6 @@ export function createKyselyStorage(
     alerts: kyselyAlerts(context),
     feedback: kyselyFeedback(context),
     archive: kyselyArchive(context),
+    clinic: createClinicStorage(db, toClass),
   };
 }

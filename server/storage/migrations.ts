@@ -4,7 +4,8 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+/** Every migration by name, in order; exported so a test can build an installation as an older release left it. */
+export const migrations: Record<string, Migration> = {
   '001-initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -247,6 +248,33 @@ const migrations: Record<string, Migration> = {
         where a.region is not null
           and not exists (select 1 from region_tallies t where t.class_id = a.class_id and t.cue_index = a.cue_index and t.region = a.region)
         group by a.class_id, a.cue_index, a.region`.execute(db);
+    },
+  },
+  '006-clinic': {
+    async up(db: Kysely<unknown>) {
+      // Roles: the clinic lead manages accounts and reads every class; instructors their own. The oldest
+      // account of an existing installation becomes the lead (there is always at least one active lead).
+      await db.schema.alterTable('instructors').addColumn('role', 'text', (c) => c.notNull().defaultTo('instructor')).execute();
+      await db.schema.alterTable('instructors').addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('instructors').addColumn('last_sign_in_at', 'bigint').execute();
+      await sql`update instructors set role = 'lead' where id = (select id from instructors order by created_at, id limit 1)`.execute(db);
+      // The clinic's shared library lives in the same table: `is_library` rows belong to the clinic (their
+      // `instructor_id` is who put them there); `source_id` is the sequence a copy or a share was taken from.
+      // `version` counts the edits, so a class can say which version it ran.
+      await db.schema.alterTable('sequences').addColumn('is_library', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('sequences').addColumn('source_id', 'text').execute();
+      await db.schema.alterTable('sequences').addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('sequences').addColumn('retired_at', 'bigint').execute();
+      await db.schema.createIndex('sequences_library').on('sequences').columns(['is_library', 'created_at']).execute();
+      await db.schema.alterTable('classes').addColumn('sequence_version', 'integer').execute();
+      await db.schema.createIndex('classes_by_time').on('classes').column('created_at').execute();
+      // The clinic's own settings: one row. Its K is where new accounts' K starts and the floor of the lead's views.
+      await db.schema
+        .createTable('clinic_settings')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('summary_threshold', 'integer', (c) => c.notNull())
+        .execute();
+      await sql`insert into clinic_settings (id, summary_threshold) values (1, 3)`.execute(db);
     },
   },
 };

@@ -13,13 +13,21 @@ export function kyselySequences({ db }: KyselyContext): SequenceStorage {
       .selectAll()
       .where('id', '=', id)
       .where('instructor_id', '=', instructorId)
+      .where('is_library', '=', 0)
       .executeTakeFirst();
     return row ? toSequence(row) : null;
   }
 
   return {
     async list(instructorId) {
-      const rows = await db.selectFrom('sequences').selectAll().where('instructor_id', '=', instructorId).orderBy('created_at').execute();
+      // One's own: the clinic library's rows (whoever put them there) are listed apart.
+      const rows = await db
+        .selectFrom('sequences')
+        .selectAll()
+        .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
+        .orderBy('created_at')
+        .execute();
       return rows.map(toSequence);
     },
 
@@ -34,22 +42,34 @@ export function kyselySequences({ db }: KyselyContext): SequenceStorage {
     async update(id, instructorId, input, now) {
       const result = await db
         .updateTable('sequences')
-        .set({ title: input.title, language: input.language, cues_json: JSON.stringify(input.cues), updated_at: now })
+        .set((eb) => ({
+          title: input.title,
+          language: input.language,
+          cues_json: JSON.stringify(input.cues),
+          updated_at: now,
+          version: eb('version', '+', 1),
+        }))
         .where('id', '=', id)
         .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return null;
       return get(id, instructorId);
     },
 
     async delete(id, instructorId) {
-      const result = await db.deleteFrom('sequences').where('id', '=', id).where('instructor_id', '=', instructorId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('sequences')
+        .where('id', '=', id)
+        .where('instructor_id', '=', instructorId)
+        .where('is_library', '=', 0)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
   };
 }
 
-function toSequence(row: Selectable<Database['sequences']>): Sequence {
+function toSequence(row: Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'>): Sequence {
   return {
     id: row.id,
     title: row.title,

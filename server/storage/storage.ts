@@ -14,12 +14,18 @@ import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
 import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
 
+/** The clinic lead manages accounts and the shared library and reads every class; an instructor their own. */
+export type Role = 'lead' | 'instructor';
+
 export interface InstructorRecord {
   id: string;
   email: string;
   passwordHash: string;
   /** Created by another instructor with a one-time password, not yet replaced. */
   mustChangePassword: boolean;
+  role: Role;
+  /** A deactivated account cannot sign in; what it made stays. */
+  isActive: boolean;
 }
 
 /** A class as stored: its run state and the snapshot of the sequence it runs. */
@@ -69,6 +75,8 @@ export interface NewClass {
   language: Language;
   cues: Cue[];
   createdAt: number;
+  /** The version of the sequence the snapshot was taken from. */
+  sequenceVersion?: number;
 }
 
 /** How storing a flag went: stored, already stored (or undone: its tombstone), or over the per-cue cap. */
@@ -259,4 +267,85 @@ export interface Storage {
   alerts: AlertStorage;
   feedback: FeedbackStorage;
   archive: ArchiveStorage;
+  /** The clinic: accounts as the lead manages them, the shared library, and reads across every instructor. */
+  clinic: ClinicStorage;
+}
+
+/** An account as the clinic lead's list shows it. */
+export interface AccountRecord {
+  id: string;
+  email: string;
+  role: Role;
+  isActive: boolean;
+  mustChangePassword: boolean;
+  createdAt: number;
+  lastSignInAt: number | null;
+}
+
+/** A sequence with what decides who may do what with it. */
+export interface SequenceRecord extends Sequence {
+  /** Who owns it, or for a library sequence who put it there. */
+  ownerId: string;
+  isLibrary: boolean;
+  /** The sequence it was copied or shared from. */
+  sourceId: string | null;
+  version: number;
+  /** A retired or withdrawn library sequence. */
+  retiredAt: number | null;
+}
+
+/** A class with its instructor, for the lead's views. */
+export interface ClinicClassOverview extends ClassOverview {
+  instructorEmail: string;
+}
+
+/** A change the rule "always at least one active lead" may refuse. */
+export type AccountChange = 'ok' | 'not_found' | 'last_lead';
+
+export interface ClinicStorage {
+  listAccounts(): Promise<AccountRecord[]>;
+  /** Changes an account's role; refused when it would leave the clinic without an active lead. */
+  setRole(instructorId: string, role: Role): Promise<AccountChange>;
+  /** Deactivates (ending its sessions in the same transaction) or reactivates an account; the last active lead stays. */
+  setActive(instructorId: string, isActive: boolean): Promise<AccountChange>;
+  /** Gives the account a one-time password and ends its sessions; false when there is no such account. */
+  resetPassword(instructorId: string, passwordHash: string): Promise<boolean>;
+  recordSignIn(instructorId: string, now: number): Promise<void>;
+  /** The clinic's K: where new accounts' K starts, and the floor of the lead's views across instructors. */
+  getThreshold(): Promise<number>;
+  setThreshold(threshold: number): Promise<void>;
+
+  /** Any sequence by id, own or library, with its ownership. */
+  findSequence(id: string): Promise<SequenceRecord | null>;
+  /** The library's sequences that are not retired, oldest first. */
+  listLibrary(): Promise<SequenceRecord[]>;
+  createLibrarySequence(ownerId: string, input: SequenceInput, sourceId: string | null, now: number): Promise<SequenceRecord>;
+  /** A copy of a library sequence among the instructor's own (same title; it remembers where it came from). */
+  copyToOwn(instructorId: string, library: Sequence & { id: string }, now: number): Promise<Sequence>;
+  /** Replaces a library sequence whole and counts a new version; null when it is not in the library. */
+  updateLibrarySequence(id: string, input: SequenceInput, now: number): Promise<SequenceRecord | null>;
+  /** Takes a sequence out of the library, keeping the row for its classes; false when it is not there. */
+  retireLibrarySequence(id: string, now: number): Promise<boolean>;
+  /**
+   * Puts the starter library into the clinic's library once, owned by `leadId`: every account's copies of a
+   * starter sequence that were never changed become that one library sequence (their classes follow it).
+   * Does nothing once the library has any sequence.
+   */
+  seedLibrary(leadId: string, starters: SequenceInput[], now: number): Promise<void>;
+
+  /** One page of every instructor's classes that left the lobby, newest first; optionally one instructor's, in a period. */
+  listClasses(filter: ClinicFilter, page: { limit: number; offset: number }): Promise<{ items: ClinicClassOverview[]; total: number }>;
+  /** The feedback answers of these classes (feeling and rating only). */
+  feedbackOfClasses(classIds: string[]): Promise<{ classId: string; feeling: string; rating: number }[]>;
+  /** Classes that ran a sequence or a copy of it (any instructor's), oldest first, newest `limit`. */
+  listSequenceFamilyClasses(sequenceId: string, filter: ClinicFilter, limit: number): Promise<ClinicClassOverview[]>;
+}
+
+/** Which classes a lead's view covers. */
+export interface ClinicFilter {
+  instructorId?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
 }

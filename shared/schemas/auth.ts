@@ -29,6 +29,8 @@ export interface InstructorIdentity {
   email: string;
   /** Signed in with a one-time password: nothing but setting a new password is allowed until then. */
   mustChangePassword: boolean;
+  /** The clinic lead manages accounts and the shared library and reads every class. */
+  role: 'lead' | 'instructor';
 }
 
 /** What `/api/auth/me` answers: whether anyone may still sign up, and who is signed in. */

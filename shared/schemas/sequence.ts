@@ -76,14 +76,6 @@ export interface Sequence extends SequenceInput {
   updatedAt: number;
 }
 
-/**
- * A sequence as the instructor's list shows it. `isStarter` marks an unchanged copy of the starter library:
- * the desk shows those apart and offers them as a copy to use, not to edit in place (presentational only).
- */
-export interface SequenceListItem extends Sequence {
-  isStarter: boolean;
-}
-
 /** The `format` value of version 1 of the sequence file. */
 export const SEQUENCE_FORMAT = 'attune.sequence/v1';
 

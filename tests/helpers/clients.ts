@@ -51,9 +51,11 @@ export async function signUp(url: string, email = 'lead@clinic.test'): Promise<I
   return client;
 }
 
+/** Opens a class from the instructor's first own sequence, else from the clinic library's first. */
 export async function openClass(instructor: Instructor): Promise<ClassDetails> {
-  const sequences = await instructor.json<Sequence[]>('GET', '/api/sequences');
-  return instructor.json<ClassDetails>('POST', '/api/classes', { sequenceId: sequences[0]!.id });
+  const [own] = await instructor.json<Sequence[]>('GET', '/api/sequences');
+  const sequenceId = own?.id ?? (await instructor.json<Sequence[]>('GET', '/api/library'))[0]!.id;
+  return instructor.json<ClassDetails>('POST', '/api/classes', { sequenceId });
 }
 
 const sockets: TestSocket[] = [];

@@ -226,11 +226,15 @@ describe('the summary', () => {
     const { opened } = await classOfFour();
     const other = await otherInstructor();
     const sequenceId = (await server.storage.classes.get(opened.classId))!.sequenceId!;
+    // The class ran a sequence of the clinic's library: its trend is every instructor's to read, each with
+    // only their own classes of it.
+    const trend = await other.json<SequenceTrend>('GET', `/api/trends/${sequenceId}`);
+    expect(trend.classes).toEqual([]);
+    expect(JSON.stringify(trend)).not.toContain(opened.classId);
     for (const path of [
       `/api/classes/${opened.classId}/summary`,
       `/api/classes/${opened.classId}/summary.csv`,
       `/api/classes/${opened.classId}/summary.json`,
-      `/api/trends/${sequenceId}`,
     ]) {
       const response = await other.request('GET', path);
       expect(response.status, path).toBe(404);

@@ -54,6 +54,9 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/auth/signout',
 ]);
 
+/** The clinic lead's routes (the owner here is the lead, the first account): another instructor gets 403. */
+const isLeadOnly = (route: Route) => route.path.startsWith('/api/clinic') || `${route.method} ${route.path}` === 'POST /api/auth/instructors';
+
 const owned: SequenceInput = {
   title: 'Owner’s own',
   language: 'en',
@@ -68,6 +71,7 @@ let ownerSequence: Sequence;
 let ownerClass: ClassDetails;
 let ownerTablet: TestSocket;
 let ownerPhone: TestSocket;
+let ownerAccountId: string;
 let ownerFlagId: string;
 let ownerAlertId: string;
 let intruderClass: ClassDetails;
@@ -77,6 +81,7 @@ let intruderPhone: TestSocket;
 beforeAll(async () => {
   server = await startTestServer();
   owner = await signUp(server.url, 'owner@clinic.test');
+  ownerAccountId = (await owner.json<{ instructor: { id: string } }>('GET', '/api/auth/me')).instructor.id;
   await owner.json('POST', '/api/auth/instructors', { email: 'intruder@clinic.test', password: 'one-time-password' });
   intruder = httpClient(server.url);
   await intruder.json('POST', '/api/auth/signin', { email: 'intruder@clinic.test', password: 'one-time-password' });
@@ -92,8 +97,8 @@ beforeAll(async () => {
   ownerAlertId = randomUUID();
   expect(await emitAck(ownerPhone, 'alert:raise', { alertId: ownerAlertId })).toMatchObject({ ok: true });
 
-  const [theirs] = await intruder.json<Sequence[]>('GET', '/api/sequences');
-  intruderClass = await intruder.json<ClassDetails>('POST', '/api/classes', { sequenceId: theirs!.id });
+  const theirs = await intruder.json<Sequence>('POST', '/api/sequences', { ...owned, title: 'The intruder’s own' });
+  intruderClass = await intruder.json<ClassDetails>('POST', '/api/classes', { sequenceId: theirs.id });
   intruderTablet = await connectInstructor(server.url, intruder, intruderClass.class.classId);
   intruderPhone = await connectParticipant(server.url, intruderClass.class.code);
   await emitAck(intruderTablet, 'class:command', { type: 'start', revision: 0 });
@@ -180,7 +185,13 @@ describe('HTTP routes', () => {
   const key = (route: Route) => `${route.method} ${route.path}`;
 
   /** Each route's parameters filled with the owner's things (another instructor's, from the intruder's side). */
-  const ownersValues = () => ({ classId: ownerClass.class.classId, sequenceId: ownerSequence.id, code: ownerClass.class.code, rest: 'x' });
+  const ownersValues = () => ({
+    classId: ownerClass.class.classId,
+    sequenceId: ownerSequence.id,
+    accountId: ownerAccountId,
+    code: ownerClass.class.code,
+    rest: 'x',
+  });
   /** A body that would be accepted if the caller were allowed, so what refuses it is the permission. */
   const bodyFor = (route: Route): unknown => {
     const bodies: Record<string, unknown> = {
@@ -191,6 +202,10 @@ describe('HTTP routes', () => {
       'PUT /api/sequences/:sequenceId': { ...owned, title: 'Taken over' },
       'POST /api/sequences/import': JSON.stringify({ format: SEQUENCE_FORMAT, ...owned }),
       'POST /api/settings/summary': { summaryThreshold: 5 },
+      'POST /api/clinic/accounts': { email: 'another@clinic.test' },
+      'POST /api/clinic/accounts/:accountId': { isActive: false },
+      'POST /api/clinic/settings': { summaryThreshold: 5 },
+      'POST /api/library': { sequenceId: ownerSequence.id },
     };
     return bodies[key(route)] ?? {};
   };
@@ -212,7 +227,18 @@ describe('HTTP routes', () => {
     });
   }
 
-  for (const route of api.filter((r) => pathParams(r.path).length > 0)) {
+  for (const route of api.filter(isLeadOnly)) {
+    it(`${key(route)}: the clinic lead's only: another instructor gets 403, nothing changes`, async () => {
+      const path = fillPath(route.path, ownersValues());
+      await changesNothing(async () => {
+        const response = await intruder.request(route.method, path, route.method === 'GET' ? undefined : bodyFor(route));
+        expect(response.status, `${route.method} ${path}`).toBe(403);
+        expect(await response.json()).toMatchObject({ error: { code: 'auth/forbidden' } });
+      });
+    });
+  }
+
+  for (const route of api.filter((r) => pathParams(r.path).length > 0 && !isLeadOnly(r))) {
     it(`${key(route)}: another instructor’s ${pathParams(route.path).join(', ')} is 404, nothing changes, nothing shown`, async () => {
       const path = fillPath(route.path, ownersValues());
       await changesNothing(async () => {
@@ -224,7 +250,7 @@ describe('HTTP routes', () => {
     });
   }
 
-  for (const route of api.filter((r) => r.method === 'GET' && pathParams(r.path).length === 0 && !PUBLIC_ROUTES.has(key(r)))) {
+  for (const route of api.filter((r) => r.method === 'GET' && pathParams(r.path).length === 0 && !PUBLIC_ROUTES.has(key(r)) && !isLeadOnly(r))) {
     it(`${key(route)}: lists only the caller’s own`, async () => {
       const response = await intruder.request('GET', route.path);
       expect(response.status).toBe(200);

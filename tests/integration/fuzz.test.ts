@@ -73,8 +73,8 @@ beforeAll(async () => {
   sequenceA = await lead.json<Sequence>('POST', '/api/sequences', quietSequence);
   classA = await lead.json<ClassDetails>('POST', '/api/classes', { sequenceId: sequenceA.id });
   const colleague = await addColleague();
-  const [theirSequence] = await colleague.json<Sequence[]>('GET', '/api/sequences');
-  classB = await colleague.json<ClassDetails>('POST', '/api/classes', { sequenceId: theirSequence!.id });
+  const theirSequence = await colleague.json<Sequence>('POST', '/api/sequences', quietSequence);
+  classB = await colleague.json<ClassDetails>('POST', '/api/classes', { sequenceId: theirSequence.id });
   tablet = await connectInstructor(server.url, lead, classA.class.classId);
   expect(await emitAck(tablet, 'class:command', { type: 'start', revision: 0 })).toMatchObject({ ok: true });
   participant = await connectParticipant(server.url, classA.class.code);

@@ -79,9 +79,10 @@ describe('accounts', () => {
 });
 
 describe('sequences and classes', () => {
-  it('gives a new account the starter library in Czech and English', async () => {
+  it('gives the clinic the starter library in Czech and English, shared rather than copied into the account', async () => {
     const instructor = await signUp(server.url);
-    const sequences = await instructor.json<Sequence[]>('GET', '/api/sequences');
+    expect(await instructor.json<Sequence[]>('GET', '/api/sequences')).toEqual([]);
+    const sequences = await instructor.json<Sequence[]>('GET', '/api/library');
     const languages = sequences.map((s) => s.language);
     expect(languages.filter((l) => l === 'cs').length).toBeGreaterThanOrEqual(1);
     expect(languages.filter((l) => l === 'en').length).toBeGreaterThanOrEqual(1);

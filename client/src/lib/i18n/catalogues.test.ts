@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regionIds } from '../../../../shared/regions';
+import * as clinicCs from '../../instructor/clinic/messages.cs';
+import * as clinicEn from '../../instructor/clinic/messages.en';
 import * as deskCs from '../../instructor/messages.cs';
 import * as deskEn from '../../instructor/messages.en';
 import * as phoneCs from '../../participant/messages.cs';
@@ -18,6 +20,7 @@ const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ['phone', phoneEn.en, phoneCs.cs],
   ['desk', deskEn.en, deskCs.cs],
   ['errors', errorsEn.en, errorsCs.cs],
+  ['clinic', clinicEn.en, clinicCs.cs],
 ];
 
 describe.each(pairs)('the %s catalogues', (_name, en, cs) => {
