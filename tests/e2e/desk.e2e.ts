@@ -53,7 +53,7 @@ test('the dashboard: own sequences first, the starter library apart, a menu per 
   await signIn(desk);
   await desk.goto(`${server.url}/instructor`);
   const own = desk.getByRole('region', { name: 'Your sequences' });
-  const starter = desk.getByRole('region', { name: 'Starter library' });
+  const starter = desk.getByRole('region', { name: 'The clinic’s library' });
   await expect(own).toContainText('No sequences of your own yet');
   await expect(starter.getByRole('button', { name: 'Open class' }).first()).toBeVisible();
   expect(await starter.getByRole('button', { name: 'Open class' }).count()).toBeGreaterThanOrEqual(6);

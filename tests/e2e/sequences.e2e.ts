@@ -197,29 +197,3 @@ test('the editor reads well on a tablet and a phone, in English and in Czech', a
     await page.context().close();
   }
 });
-
-test('an instructor adds a colleague, who must choose their own password first', async ({ browser }) => {
-  const desk = await signIn(browser);
-  await desk.getByRole('link', { name: 'Account' }).click();
-  await expect(desk.getByRole('heading', { name: 'Account' })).toBeVisible();
-  await desk.getByLabel('E-mail').fill('Colleague@Clinic.test');
-  await desk.getByLabel('One-time password').fill('first-day-password');
-  await desk.getByRole('button', { name: 'Add instructor' }).click();
-  await expect(desk.getByRole('status').filter({ hasText: 'Account created for colleague@clinic.test.' })).toBeVisible();
-  await expectAccessible(desk, 'account');
-  await screenshot(desk, 'tablet-account');
-
-  const colleague = await signIn(browser, { email: 'colleague@clinic.test', password: 'first-day-password' });
-  await expect(colleague.getByRole('heading', { name: 'Choose your own password' })).toBeVisible();
-  await expect(colleague.getByRole('button', { name: 'Open class' })).toHaveCount(0);
-  await expectAccessible(colleague, 'forced password');
-  await screenshot(colleague, 'tablet-forced-password');
-  await colleague.getByLabel('New password').fill('my own password');
-  await colleague.getByRole('button', { name: 'Set password' }).click();
-  await expect(colleague.getByRole('button', { name: 'Open class' }).first()).toBeVisible();
-  // Their own library, none of the first instructor's sequences.
-  await expect(card(colleague, 'Morning neck')).toHaveCount(0);
-
-  await colleague.getByRole('button', { name: 'Sign out' }).click();
-  await expect(colleague.getByRole('button', { name: 'Sign in' })).toBeVisible();
-});

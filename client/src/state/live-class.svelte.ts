@@ -2,6 +2,7 @@
  * The instructor's live class: the state with the snapshot's notes, the live counts, presence, safety
  * alerts, and the commands. Every command carries the revision the tablet saw; the server refuses a stale one.
  */
+import type { AuthStatus } from '../../../shared/schemas/auth';
 import type { Alert } from '../../../shared/schemas/alert';
 import type { ClassCommand, ClassDetails, InstructorClassState } from '../../../shared/schemas/class';
 import type { CueTally, LiveTally } from '../../../shared/schemas/flag';
@@ -63,6 +64,12 @@ export class LiveClass {
     return this.#tally && this.#tally.cueIndex === this.#state?.cueIndex ? this.#tally.regions : {};
   }
 
+  async #afterServerDisconnect(socket: { connect(): unknown }): Promise<void> {
+    const status = await api<AuthStatus>('GET', '/api/auth/me').catch(() => null);
+    if (status && !status.instructor) location.assign('/instructor');
+    else socket.connect();
+  }
+
   async load(): Promise<void> {
     try {
       this.#details = await api<ClassDetails>('GET', `/api/classes/${this.classId}`);
@@ -73,7 +80,13 @@ export class LiveClass {
     }
     const socket = connectSocket({ role: 'instructor', classId: this.classId });
     socket.on('connect', () => (this.#isConnected = true));
-    socket.on('disconnect', () => (this.#isConnected = false));
+    socket.on('disconnect', (reason) => {
+      this.#isConnected = false;
+      // The server ended this socket: its session ended (sign-out elsewhere, a password change, the account
+      // deactivated by the clinic lead), or the server is going down. Still signed in: connect again; else the
+      // sign-in page.
+      if (reason === 'io server disconnect') void this.#afterServerDisconnect(socket);
+    });
     socket.on('connect_error', () => (this.#isConnected = false));
     socket.on('class:instructor-state', (state) => this.#setState(state));
     socket.on('tally:updated', (tally) => {
