@@ -50,7 +50,7 @@ async function runClass(sequenceId: string, phones: number): Promise<void> {
 }
 
 async function englishSequence(): Promise<Sequence> {
-  return (await instructor.json<Sequence[]>('GET', '/api/sequences')).find((s) => s.language === 'en' && s.cues.length >= 4)!;
+  return (await instructor.json<Sequence[]>('GET', '/api/library')).find((s) => s.language === 'en' && s.cues.length >= 4)!;
 }
 
 describe('insights', () => {
@@ -89,7 +89,7 @@ describe('insights', () => {
     expect(trend.insights).toEqual(insights);
   });
 
-  it('name nothing when fewer participants than K answered, and are another instructor’s 404', async () => {
+  it('name nothing when fewer participants than K answered, and show another instructor none of these classes', async () => {
     server = await startTestServer();
     instructor = await signUp(server.url);
     const sequence = await englishSequence();
@@ -102,8 +102,11 @@ describe('insights', () => {
     const atTwo = await instructor.json<SequenceInsights>('GET', `/api/trends/${sequence.id}/insights`);
     expect(atTwo.mostCountedClasses).toBe(5);
 
+    // The sequence is the clinic library's: another instructor reads its insights over their own classes only (none).
     const other = await otherInstructor();
-    expect((await other.request('GET', `/api/trends/${sequence.id}/insights`)).status).toBe(404);
+    expect(await other.json<SequenceInsights>('GET', `/api/trends/${sequence.id}/insights`)).toMatchObject({ consideredClasses: 0, tension: [], relief: [] });
+    const theirOwn = await other.json<Sequence>('POST', '/api/sequences', { title: 'Theirs', language: 'en', cues: sequence.cues });
+    expect((await instructor.request('GET', `/api/trends/${theirOwn.id}/insights`)).status).toBe(404);
     expect((await instructor.request('GET', `/api/trends/${randomUUID()}/insights`)).status).toBe(404);
   });
 });

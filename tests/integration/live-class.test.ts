@@ -167,9 +167,9 @@ describe('two classes at once', () => {
     const two = await runningClass(1);
     await sendCommand(one.tablet, 'next');
     await emitAck(two.participants[0]!, 'flag:submit', flag(0, 'relief'));
+    await waitFor(() => expect(last(two.tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]));
     await sendCommand(two.tablet, 'end');
     await waitFor(() => expect(last(two.participants[0]!, 'class:state')?.status).toBe('ended'));
-    await waitFor(() => expect(last(two.tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]));
     expect(last(one.participants[0]!, 'class:state')).toMatchObject({ status: 'running', cueIndex: 1 });
     expect(last(one.tablet, 'tally:updated')?.cues).toEqual([]);
     expect(last(two.participants[0]!, 'class:state')?.cueIndex).toBe(0);

@@ -693,5 +693,107 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.accounts.getSummarySettings(instructor.id)).toEqual({ summaryThreshold: 5 });
       expect(await storage.accounts.getSummarySettings(randomUUID())).toBeNull();
     });
+
+    it('knows which cues each class showed, and its flags per cue, kind and second until they are archived', async () => {
+      const { record } = await endedClass();
+      const other = await endedClass({ code: 'Q7R8ST' });
+      expect((await storage.classes.reachedCuesOf([record.id, other.record.id])).sort((a, b) => a.classId.localeCompare(b.classId) || a.cueIndex - b.cueIndex)).toEqual(
+        [record.id, other.record.id].sort().flatMap((classId) => [{ classId, cueIndex: 0 }, { classId, cueIndex: 1 }]),
+      );
+      expect(await storage.classes.reachedCuesOf([])).toEqual([]);
+      const a = (await join(record.id, 'token-a', T0)).id;
+      const b = (await join(record.id, 'token-b', T0)).id;
+      await storage.flags.insert(flag(record.id, a, 0, 'tension', { createdAt: T0 + 11_000 }), 20);
+      await storage.flags.insert(flag(record.id, b, 0, 'tension', { createdAt: T0 + 11_500 }), 20);
+      await storage.flags.insert(flag(record.id, b, 1, 'relief', { createdAt: T0 + 21_000 }), 20);
+      const seconds = (await storage.flags.secondsByCue(record.id))!.sort((x, y) => x.cueIndex - y.cueIndex);
+      expect(seconds).toEqual([
+        { cueIndex: 0, kind: 'tension', second: Math.floor((T0 + 11_000) / 1000), flags: 2 },
+        { cueIndex: 1, kind: 'relief', second: Math.floor((T0 + 21_000) / 1000), flags: 1 },
+      ]);
+      await storage.archive.archiveFlags(record.id, T0 + 100_000);
+      expect(await storage.flags.secondsByCue(record.id)).toBeNull();
+      expect(await storage.flags.secondsByCue(randomUUID())).toBeNull();
+    });
+
+    it('finds a participant by token without adding one', async () => {
+      const { record } = await instructorWithClass();
+      expect(await storage.participants.findId(record.id, 'token-x')).toBeNull();
+      const joined = await join(record.id, 'token-x', T0);
+      expect(await storage.participants.findId(record.id, 'token-x')).toBe(joined.id);
+      expect(await storage.participants.count(record.id)).toBe(1);
+    });
+  });
+
+  describe('clinic', () => {
+    it('makes the first account the lead, keeps an active lead whatever is changed, and ends a deactivated account’s sessions', async () => {
+      const lead = (await storage.accounts.create(account('lead@clinic.test'), [], { onlyIfFirst: true }))!;
+      const other = (await storage.accounts.create(account('ana@clinic.test', T0 + 1), [], { onlyIfFirst: false }))!;
+      expect([lead.role, other.role]).toEqual(['lead', 'instructor']);
+      expect(await storage.clinic.setRole(lead.id, 'instructor')).toBe('last_lead');
+      expect(await storage.clinic.setActive(lead.id, false)).toBe('last_lead');
+      expect(await storage.clinic.setRole(randomUUID(), 'lead')).toBe('not_found');
+      await storage.sessions.create({ idHash: 'ana-session', instructorId: other.id, expiresAt: T0 + 1e9 });
+      expect(await storage.clinic.setActive(other.id, false)).toBe('ok');
+      expect(await storage.sessions.find('ana-session', T0)).toBeNull();
+      expect((await storage.accounts.findById(other.id))!.isActive).toBe(false);
+      expect(await storage.clinic.setActive(other.id, true)).toBe('ok');
+      expect(await storage.clinic.setRole(other.id, 'lead')).toBe('ok');
+      expect(await storage.clinic.setRole(lead.id, 'instructor')).toBe('ok');
+      await storage.clinic.recordSignIn(other.id, T0 + 5);
+      expect((await storage.clinic.listAccounts()).map((a) => [a.email, a.role, a.isActive, a.lastSignInAt])).toEqual([
+        ['lead@clinic.test', 'instructor', true, null],
+        ['ana@clinic.test', 'lead', true, T0 + 5],
+      ]);
+      await storage.sessions.create({ idHash: 'lead-session', instructorId: lead.id, expiresAt: T0 + 1e9 });
+      expect(await storage.clinic.resetPassword(lead.id, 'new-hash')).toBe(true);
+      expect(await storage.sessions.find('lead-session', T0)).toBeNull();
+      expect(await storage.accounts.findById(lead.id)).toMatchObject({ passwordHash: 'new-hash', mustChangePassword: true });
+      expect(await storage.clinic.resetPassword(randomUUID(), 'x')).toBe(false);
+      expect(await storage.clinic.getThreshold()).toBe(3);
+      await storage.clinic.setThreshold(6);
+      expect(await storage.clinic.getThreshold()).toBe(6);
+    });
+
+    it('holds the library apart from own sequences: seeded once from unchanged copies, copied, edited with a version, retired', async () => {
+      const lead = (await storage.accounts.create(account('lead@clinic.test'), starter, { onlyIfFirst: true }))!;
+      const [copy] = await storage.sequences.list(lead.id);
+      const classOfCopy = await storage.classes.create(newClass(lead.id, copy!.id));
+      await storage.clinic.seedLibrary(lead.id, starter, T0);
+      await storage.clinic.seedLibrary(lead.id, starter, T0);
+      const library = await storage.clinic.listLibrary();
+      expect(library.map((s) => [s.title, s.isLibrary, s.version])).toEqual(starter.map((s) => [s.title, true, 1]));
+      expect(await storage.sequences.list(lead.id)).toEqual([]);
+      expect((await storage.classes.get(classOfCopy.id))!.sequenceId).toBe(library[0]!.id);
+      expect(await storage.sequences.get(library[0]!.id, lead.id)).toBeNull();
+
+      const mine = await storage.clinic.copyToOwn(lead.id, library[0]!, T0 + 1);
+      expect(await storage.sequences.list(lead.id)).toEqual([expect.objectContaining({ id: mine.id, title: library[0]!.title })]);
+      expect(await storage.clinic.findSequence(mine.id)).toMatchObject({ isLibrary: false, sourceId: library[0]!.id, version: 1 });
+      const edited = await storage.clinic.updateLibrarySequence(library[0]!.id, { ...starter[0]!, title: 'Edited' }, T0 + 2);
+      expect(edited).toMatchObject({ title: 'Edited', version: 2 });
+      expect(await storage.clinic.updateLibrarySequence(mine.id, starter[0]!, T0 + 2)).toBeNull();
+      const shared = await storage.clinic.createLibrarySequence(lead.id, starter[0]!, mine.id, T0 + 3);
+      expect(await storage.clinic.retireLibrarySequence(shared.id, T0 + 4)).toBe(true);
+      expect(await storage.clinic.retireLibrarySequence(shared.id, T0 + 5)).toBe(false);
+      expect((await storage.clinic.listLibrary()).map((s) => s.id)).not.toContain(shared.id);
+      expect(await storage.clinic.findSequence(shared.id)).toMatchObject({ retiredAt: T0 + 4 });
+    });
+
+    it('reads every instructor’s started classes with the instructor, a sequence’s family, and their feedback', async () => {
+      const { instructor, record } = await instructorWithClass();
+      const started = transition(record, { status: 'running', cueIndex: 0 });
+      expect(await storage.classes.updateRun(record.id, record.revision, started, T0 + 10)).toBe(true);
+      const participant = (await join(record.id, 'token-f', T0)).id;
+      await storage.feedback.upsert(record.id, participant, { feeling: 'better', rating: 4, comment: null });
+      const page = await storage.clinic.listClasses({}, { limit: 10, offset: 0 });
+      expect(page.total).toBe(1);
+      expect(page.items[0]).toMatchObject({ instructorEmail: instructor.email, participants: 1, feedbackAnswers: 1, feedbackRatingSum: 4 });
+      expect((await storage.clinic.listClasses({ instructorId: randomUUID() }, { limit: 10, offset: 0 })).total).toBe(0);
+      expect((await storage.clinic.listClasses({ from: T0 + 1e9 }, { limit: 10, offset: 0 })).total).toBe(0);
+      expect(await storage.clinic.feedbackOfClasses([record.id])).toEqual([{ classId: record.id, feeling: 'better', rating: 4 }]);
+      expect(await storage.clinic.feedbackOfClasses([])).toEqual([]);
+      expect((await storage.clinic.listSequenceFamilyClasses(record.sequenceId!, {}, 10)).map((o) => o.record.id)).toEqual([record.id]);
+    });
   });
 });

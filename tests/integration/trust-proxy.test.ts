@@ -26,7 +26,7 @@ async function throughTlsProxy(url: string) {
   const setCookie = signup.headers.get('set-cookie') ?? '';
   const cookie = setCookie.split(';')[0]!;
   const headers = { ...forwarded, cookie, 'content-type': 'application/json' };
-  const sequences = (await (await fetch(`${url}/api/sequences`, { headers })).json()) as Sequence[];
+  const sequences = (await (await fetch(`${url}/api/library`, { headers })).json()) as Sequence[];
   const opened = await fetch(`${url}/api/classes`, { method: 'POST', headers, body: JSON.stringify({ sequenceId: sequences[0]!.id }) });
   expect(opened.status).toBe(201);
   return { setCookie, details: (await opened.json()) as ClassDetails };
