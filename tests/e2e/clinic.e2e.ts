@@ -107,7 +107,7 @@ test('the lead runs the clinic: a colleague added, their class read, deactivated
   // Locked out: the command line's one-time password signs the lead in.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: server.dataDir };
   delete env.DATABASE_URL;
-  const { stdout } = await run('node', ['--import', 'tsx', 'scripts/accounts.ts', 'reset-password', LEAD.email], { env });
+  const { stdout } = await run('node', ['--import', 'tsx', 'server/accounts-cli.ts', 'reset-password', LEAD.email], { env });
   const password = /^One-time password: (\S+)$/m.exec(stdout)?.[1];
   expect(password).toBeTruthy();
   const back = await signInAs(browser, server.url, LEAD.email, password!);

@@ -229,9 +229,9 @@ describe('locked out: the command line', () => {
   it('lists the accounts and prints a one-time password that signs the lead in', async () => {
     const env = { ...process.env, DATA_DIR: server.dataDir, DATABASE_URL: '' };
     delete (env as Record<string, string | undefined>).DATABASE_URL;
-    const list = await run('node', ['--import', 'tsx', 'scripts/accounts.ts', 'list'], { env });
+    const list = await run('node', ['--import', 'tsx', 'server/accounts-cli.ts', 'list'], { env });
     expect(list.stdout).toMatch(/^lead@clinic\.test\tlead\tactive\t/m);
-    const reset = await run('node', ['--import', 'tsx', 'scripts/accounts.ts', 'reset-password', 'lead@clinic.test'], { env });
+    const reset = await run('node', ['--import', 'tsx', 'server/accounts-cli.ts', 'reset-password', 'lead@clinic.test'], { env });
     const password = /^One-time password: (\S+)$/m.exec(reset.stdout)?.[1];
     expect(password).toMatch(/^[a-zA-Z2-9]{12}$/);
     const client = httpClient(server.url);
@@ -239,6 +239,6 @@ describe('locked out: the command line', () => {
     await client.json('POST', '/api/auth/password', { newPassword: 'back in at last' });
     expect((await client.request('GET', '/api/clinic/accounts')).status).toBe(200);
     lead = client;
-    await expect(run('node', ['--import', 'tsx', 'scripts/accounts.ts', 'reset-password', 'nobody@clinic.test'], { env })).rejects.toThrow(/No account/);
+    await expect(run('node', ['--import', 'tsx', 'server/accounts-cli.ts', 'reset-password', 'nobody@clinic.test'], { env })).rejects.toThrow(/No account/);
   }, 120_000);
 });

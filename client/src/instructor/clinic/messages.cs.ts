@@ -36,7 +36,6 @@ export const cs: Record<keyof typeof en, string> = {
   'clinic.deactivated.notice': '{email} je deaktivován: odhlášen všude, jeho lekce a sekvence zůstávají.',
   'clinic.reactivated.notice': '{email} se může znovu přihlásit.',
   'clinic.roleChanged': '{email} je nyní: {role}.',
-  'clinic.error.last_lead': 'Klinika potřebuje alespoň jednoho aktivního vedoucího: nejdřív udělejte vedoucím jiného kolegu.',
   'clinic.filters': 'Které lekce',
   'clinic.instructor': 'Instruktor',
   'clinic.allInstructors': 'Všichni instruktoři',

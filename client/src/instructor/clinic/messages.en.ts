@@ -34,7 +34,6 @@ export const en = {
   'clinic.deactivated.notice': '{email} is deactivated: signed out everywhere; their classes and sequences stay.',
   'clinic.reactivated.notice': '{email} can sign in again.',
   'clinic.roleChanged': '{email} is now: {role}.',
-  'clinic.error.last_lead': 'The clinic needs at least one active lead: make another colleague lead first.',
   'clinic.filters': 'Which classes',
   'clinic.instructor': 'Instructor',
   'clinic.allInstructors': 'All instructors',

@@ -7,10 +7,10 @@
  *   npm run accounts -- list
  *   npm run accounts -- reset-password lead@clinic.example
  */
-import { parseConfig } from '../server/config.js';
-import { createAuthService } from '../server/services/auth-service.js';
-import { createClinicService } from '../server/services/clinic-service.js';
-import { openStorage } from '../server/storage/open-storage.js';
+import { parseConfig } from './config.js';
+import { createAuthService } from './services/auth-service.js';
+import { createClinicService } from './services/clinic-service.js';
+import { openStorage } from './storage/open-storage.js';
 
 const USAGE = 'Usage: npm run accounts -- list | reset-password EMAIL';
 
