@@ -59,7 +59,7 @@ async function signIn(page: Page): Promise<string> {
 }
 
 async function firstEnglishSequence(page: Page): Promise<Sequence> {
-  const sequences = (await (await page.request.get(`${server.url}/api/sequences`)).json()) as Sequence[];
+  const sequences = (await (await page.request.get(`${server.url}/api/library`)).json()) as Sequence[];
   return sequences.find((s) => s.language === 'en')!;
 }
 

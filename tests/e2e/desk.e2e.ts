@@ -77,7 +77,7 @@ test('the dashboard: own sequences first, the starter library apart, a menu per 
   await desk.keyboard.press('Enter');
   await expect(menuButton).toHaveAttribute('aria-expanded', 'true');
   await expect(card.getByRole('link', { name: 'Edit' })).toBeFocused();
-  await expect(card.getByRole('listitem')).toHaveText(['Edit', 'Duplicate', 'Export', 'Trend of this sequence', 'Delete']);
+  await expect(card.getByRole('listitem')).toHaveText(['Edit', 'Duplicate', 'Share to the clinic’s library', 'Export', 'Trend of this sequence', 'Delete']);
   await expectAccessible(desk, 'dashboard with a menu open');
   await screenshot(desk, 'desk-tablet-menu-en');
   await desk.keyboard.press('Tab');
@@ -92,13 +92,13 @@ test('the dashboard: own sequences first, the starter library apart, a menu per 
   await card.getByRole('button', { name: 'Duplicate' }).click();
   await expect(card.getByRole('status')).toHaveText('Duplicated as “Morning neck (copy)”.');
 
-  // A starter sequence is not edited in place: its menu offers a copy, which opens in the editor.
+  // A library sequence is used as a copy: its menu offers one, which keeps its title and opens in the editor.
   const starterCard = starter.getByRole('listitem').first();
+  const starterTitle = (await starterCard.getByRole('heading').textContent())!.trim();
   await starterCard.getByRole('button', { name: 'More actions' }).click();
-  await expect(starterCard.getByRole('link', { name: 'Edit' })).toHaveCount(0);
   await starterCard.getByRole('button', { name: 'Use a copy' }).click();
   await expect(desk).toHaveURL(/\/instructor\/sequences\/[^/]+$/);
-  await expect(desk.getByLabel('Title')).toHaveValue(/\(copy\)$/);
+  await expect(desk.getByLabel('Title')).toHaveValue(starterTitle);
 
   // An open class sits at the top with the way back into it.
   await desk.goto(`${server.url}/instructor`);

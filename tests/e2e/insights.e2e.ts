@@ -53,7 +53,7 @@ async function runClass(url: string, cookie: string, sequenceId: string, phones:
 
 /** The starter library's English sequences with at least four cues. */
 async function englishSequences(page: Page, url: string): Promise<Sequence[]> {
-  const sequences = (await (await page.request.get(`${url}/api/sequences`)).json()) as Sequence[];
+  const sequences = (await (await page.request.get(`${url}/api/library`)).json()) as Sequence[];
   return sequences.filter((s) => s.language === 'en' && s.cues.length >= 4);
 }
 

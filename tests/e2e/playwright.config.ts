@@ -10,7 +10,7 @@ export default defineConfig({
   testDir: '.',
   testMatch: '**/*.e2e.ts',
   outputDir: '../../test-results',
-  timeout: 60_000,
+  timeout: 120_000,
   expect: { timeout: 5_000 },
   workers: 2,
   reporter: process.env.CI ? [['list']] : [['list']],

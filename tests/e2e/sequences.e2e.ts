@@ -182,9 +182,10 @@ test('a bad file is refused naming the field and the problem, and nothing is add
 test('the editor reads well on a tablet and a phone, in English and in Czech', async ({ browser }) => {
   for (const [locale, size] of [['en-US', 'phone'], ['cs-CZ', 'tablet'], ['cs-CZ', 'phone']] as const) {
     const page = await signIn(browser, { locale, phone: size === 'phone' });
-    // A starter sequence is changed as a copy: More actions, Use a copy, and the copy opens in the editor.
-    await page.getByRole('button', { name: locale === 'cs-CZ' ? 'Další akce' : 'More actions' }).first().click();
-    await page.getByRole('button', { name: locale === 'cs-CZ' ? 'Použít kopii' : 'Use a copy' }).first().click();
+    // A library sequence is changed as a copy: More actions, Use a copy, and the copy opens in the editor.
+    const library = page.getByRole('region', { name: locale === 'cs-CZ' ? 'Knihovna kliniky' : 'The clinic’s library' });
+    await library.getByRole('button', { name: locale === 'cs-CZ' ? 'Další akce' : 'More actions' }).first().click();
+    await library.getByRole('button', { name: locale === 'cs-CZ' ? 'Použít kopii' : 'Use a copy' }).first().click();
     await expect(page.getByLabel(locale === 'cs-CZ' ? 'Text pro účastníky' : 'Text for participants').first()).not.toBeEmpty();
     if (size === 'phone') expect(page.viewportSize()).toEqual(PHONE);
     await expectAccessible(page, `editor ${locale} ${size}`);
