@@ -18,7 +18,8 @@ import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLE
 let server: SpawnedServer;
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
-  server = await spawnServer();
+  // A 45-second feedback window: feedback is published in one batch when it closes (so no answer can be timed).
+  server = await spawnServer({ env: { FEEDBACK_WINDOW_MINUTES: '0.75' } });
 });
 test.afterAll(async () => {
   closeAllSockets();
@@ -69,6 +70,7 @@ async function openClassOf(page: Page, sequenceId: string): Promise<ClassDetails
 }
 
 test('four phones end the class: three send feedback, one skips; the summary, its exports and the printable page', async ({ browser }) => {
+  test.setTimeout(300_000);
   const { page: desk } = await newTablet(browser);
   const violations = watchPolicy(desk);
   await signIn(desk);
@@ -150,7 +152,11 @@ test('four phones end the class: three send feedback, one skips; the summary, it
   await desk.getByRole('link', { name: 'Open summary' }).click();
   await expect(desk).toHaveURL(new RegExp(`/instructor/classes/${opened.classId}/summary$`));
   const feedback = desk.getByRole('region', { name: 'Feedback' });
-  await expect(feedback).toContainText('3 answers');
+  await expect(feedback).toContainText('Feedback appears when the feedback window closes');
+  await expect(async () => {
+    await desk.reload();
+    await expect(feedback).toContainText('3 answers', { timeout: 1_000 });
+  }).toPass({ timeout: 90_000 });
   await expect(feedback).toContainText('mean rating 4 of 5');
   await expect(feedback.getByRole('listitem')).toHaveCount(2);
   await expect(feedback).toContainText('Ramena povolila, díky – krásná lekce');

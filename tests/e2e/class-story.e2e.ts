@@ -70,7 +70,7 @@ test('an instructor runs a class for two phones, from first account to end', asy
 
   // Flags: phone 1 Tension then Relief, phone 2 Relief → 1 tension, 2 relief, from 2 participants.
   await phone1.getByRole('button', { name: 'Tension' }).click();
-  await expect(phone1.getByRole('status').filter({ hasText: 'Tension noted' })).toBeVisible();
+  await expect(phone1.getByRole('region', { name: 'Tension noted' })).toBeVisible();
   await phone1.getByRole('button', { name: 'Done' }).click();
   await phone1.getByRole('button', { name: 'Relief' }).click();
   await phone1.getByRole('button', { name: 'Done' }).click();

@@ -182,17 +182,15 @@ test('a class on the tablet from lobby to ended, legible from the mat and driven
     await expect(desk.getByRole('button', { name, exact: true })).toHaveCount(0);
   }
   await expect(desk).toHaveTitle(/Ended/);
-  const feedbackSent = desk.getByText('Sent feedback', { exact: true }).locator('..');
-  await expect(feedbackSent).toContainText('0');
+  // Feedback is counted and shown all at once when its window closes (issue 12): no count ticks up meanwhile.
+  await expect(desk.getByText(/Feedback appears when the feedback window closes/)).toBeVisible({ timeout: 15_000 });
 
   for (const [i, phone] of phones.entries()) {
     await phone.getByRole('radio', { name: 'Better' }).check();
     await phone.getByRole('radio', { name: String(5 - i) }).check();
     await phone.getByRole('button', { name: 'Send feedback' }).click();
     await expect(phone.getByRole('button', { name: 'Send feedback' })).toHaveCount(0);
-    if (i === 0) await expect(desk.getByText('Fewer than 3 phones have sent feedback so far.')).toBeVisible({ timeout: 15_000 });
   }
-  await expect(feedbackSent).toContainText('3', { timeout: 15_000 });
   await inBothLanguages(desk, 'tablet-room-ended', async (d) => {
     await expect(d.getByRole('link', { name: 'Otevřít souhrn' })).toBeVisible();
   });
