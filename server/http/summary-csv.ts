@@ -41,7 +41,10 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
   });
   const feedbackRow = (measure: string, value: CsvCell): CsvCell[] => ['feedback', null, null, null, measure, value];
   const { feedback } = summary;
-  if (!feedback) {
+  if (summary.isFeedbackPending) {
+    // Published in one batch when the feedback window closes, so no answer can be timed.
+    rows.push(feedbackRow('pending_until', summary.feedbackClosesAt === null ? null : iso(summary.feedbackClosesAt)));
+  } else if (!feedback) {
     rows.push(feedbackRow('withheld', withheld));
   } else {
     rows.push(feedbackRow('answers', feedback.answers));

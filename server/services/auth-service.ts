@@ -82,6 +82,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const created = await storage.accounts.create(account, [], { onlyIfFirst: true });
       if (!created) throw signupClosed();
       await storage.clinic.seedLibrary(created.id, deps.starterSequences, now);
+      await storage.clinic.recordSignIn(created.id, now);
       return issueSession(created.id, now);
     },
 

@@ -208,7 +208,7 @@ test('the summary and the trend say what happened: a cue not reached, each visit
   const czech = await download();
   expect(czech).toContain('section;item;cue;cue_text;measure;value\r\n');
   expect(czech).toContain('cue;;3;Rest, and notice what changed.;reached;0\r\n');
-  expect(czech).toMatch(/\r\nfeedback;;;;answers;0\r\n/);
+  expect(czech).toMatch(/\r\nfeedback;;;;pending_until;\d{4}-\d{2}-\d{2}T/);
   const explicit = await desk.request.get(`${server.url}/api/classes/${opened.classId}/summary.csv?delimiter=semicolon`);
   expect(await explicit.text()).toContain('section;item;');
   expect((await desk.request.get(`${server.url}/api/classes/${opened.classId}/summary.csv?delimiter=tab`)).status()).toBe(400);
