@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { build, defineConfig, type BuildOptions, type Plugin, type UserConfig } from 'vite';
 
-// Two entries: the phone's page stays small (its own chunk, no instructor code), the tablet's carries the rest.
-export default defineConfig({
-  root: resolve(import.meta.dirname, 'client'),
+const client = resolve(import.meta.dirname, 'client');
+
+/** What both pages build with: Svelte, and socket.io's client with its WebSocket transport only. */
+const shared = (): UserConfig => ({
+  root: client,
   plugins: [svelte()],
   resolve: {
     alias: [
@@ -16,16 +18,57 @@ export default defineConfig({
       },
     ],
   },
-  build: {
-    outDir: resolve(import.meta.dirname, 'dist/client'),
-    emptyOutDir: true,
-    target: 'es2022',
-    manifest: true,
-    rollupOptions: {
-      input: {
-        participant: resolve(import.meta.dirname, 'client/participant.html'),
-        instructor: resolve(import.meta.dirname, 'client/instructor.html'),
+});
+
+/**
+ * The tablet's page, built after the phone's into the same folder (its own manifest). Two builds, not two
+ * entries of one: sharing a chunk with the tablet put Svelte runtime the tablet uses (select bindings, …)
+ * into the phone's first load.
+ */
+function thenInstructor(): Plugin {
+  let outDir = '';
+  let sourcemap: BuildOptions['sourcemap'] = false;
+  return {
+    name: 'attune:then-instructor',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+      sourcemap = config.build.sourcemap;
+    },
+    async closeBundle() {
+      await build({
+        ...shared(),
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          outDir,
+          emptyOutDir: false,
+          target: 'es2022',
+          sourcemap,
+          manifest: '.vite/instructor-manifest.json',
+          rollupOptions: { input: { instructor: resolve(client, 'instructor.html') } },
+        },
+      });
+    },
+  };
+}
+
+// The phone's page stays small (a build of its own: no instructor code, no runtime only the tablet needs).
+export default defineConfig(() => {
+  const config = shared();
+  return {
+    ...config,
+    plugins: [...config.plugins!, thenInstructor()],
+    build: {
+      outDir: resolve(import.meta.dirname, 'dist/client'),
+      emptyOutDir: true,
+      target: 'es2022',
+      manifest: true,
+      // The page's modulepreload links only speed up its lazy chunks; a browser without them loads each on use.
+      modulePreload: { polyfill: false },
+      rollupOptions: {
+        input: { participant: resolve(client, 'participant.html') },
       },
     },
-  },
+  };
 });

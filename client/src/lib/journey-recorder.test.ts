@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicClassState } from '../../../shared/schemas/class';
-import { JourneyRecorder } from './journey-recorder';
+import { journeyWritten, JourneyRecorder } from './journey-recorder';
 import { JOURNEY_KEY, loadJourney, OPT_IN_KEY, setKeeping } from './journey-store';
 
 /** A Map behind the Storage interface, as window.localStorage for the recorder. */
@@ -56,15 +56,17 @@ function runClass(recorder: JourneyRecorder) {
 }
 
 describe('the journey recorder', () => {
-  it('keeps nothing at all while the opt-in is off', () => {
+  it('keeps nothing at all while the opt-in is off', async () => {
     runClass(new JourneyRecorder('K7MPQ2'));
+    await journeyWritten();
     expect(storage.length).toBe(0);
   });
 
-  it('with the opt-in on, keeps the class, its cue, the flag with where and how strong, and the feedback', () => {
+  it('with the opt-in on, keeps the class, its cue, the flag with where and how strong, and the feedback', async () => {
     setKeeping(true);
     expect(storage.getItem(OPT_IN_KEY)).toBe('1');
     runClass(new JourneyRecorder('K7MPQ2', () => 1_741_000_000_000));
+    await journeyWritten();
     const [entry, ...rest] = loadJourney().entries;
     expect(rest).toEqual([]);
     expect(entry).toMatchObject({
@@ -79,25 +81,28 @@ describe('the journey recorder', () => {
     expect(storage.getItem(JOURNEY_KEY)).not.toContain(flagId);
   });
 
-  it('stops keeping when the opt-in goes off, and keeps what it had', () => {
+  it('stops keeping when the opt-in goes off, and keeps what it had', async () => {
     setKeeping(true);
     const recorder = new JourneyRecorder('K7MPQ2');
     recorder.joinedNew();
     recorder.see(state(0, 'Let the shoulders drop'));
     setKeeping(false);
     recorder.flag(flagId, 0, 'tension');
+    await journeyWritten();
     expect(storage.getItem(OPT_IN_KEY)).toBeNull();
     expect(loadJourney().entries[0]!.flags).toEqual([]);
   });
 
-  it('a reload resumes the same entry; a new token in the same phone opens another', () => {
+  it('a reload resumes the same entry; a new token in the same phone opens another', async () => {
     setKeeping(true);
     new JourneyRecorder('K7MPQ2').see(state(0, 'Let the shoulders drop'));
     new JourneyRecorder('K7MPQ2').see(state(1, 'Breathe'));
+    await journeyWritten();
     expect(loadJourney().entries).toHaveLength(1);
     const next = new JourneyRecorder('K7MPQ2');
     next.joinedNew();
     next.see(state(0, 'Let the shoulders drop'));
+    await journeyWritten();
     expect(loadJourney().entries).toHaveLength(2);
   });
 });

@@ -7,6 +7,7 @@ export const cs: Record<keyof typeof en, string> = {
   'landing.intro': 'Zadejte kód, který ukazuje tablet lektora.',
   'landing.codeLabel': 'Kód lekce',
   'landing.invalidCode': 'Kód má 6 písmen a číslic, například K7MPQ2.',
+  'landing.loadFailed': 'Stránku se nepodařilo načíst. Zkontrolujte připojení a načtěte ji znovu.',
   'join.button': 'Připojit',
   'join.notFound': 'Lekce s tímto kódem neexistuje. Zkontrolujte kód na tabletu a zkuste to znovu.',
   'join.backToLanding': 'Zadat jiný kód',
@@ -50,6 +51,7 @@ export const cs: Record<keyof typeof en, string> = {
   'feedback.notSent': 'Neodesláno. Zkontrolujte připojení a zkuste to znovu.',
   'feedback.thanks': 'Zpětná vazba je odeslaná. Děkujeme.',
   'feedback.closed': 'Zpětnou vazbu k této lekci už nelze poslat.',
+  'feedback.loadFailed': 'Formulář zpětné vazby se nepodařilo otevřít. Zkontrolujte připojení.',
   // in the room (issue 13)
   'join.notFoundHeading': 'Lekce nenalezena',
   'participant.lobbyExplain': 'Napětí klepněte, když ucítíte, že se část těla stahuje nebo přetěžuje, Uvolnění, když povolí nebo se protáhne.',

@@ -5,6 +5,7 @@ export const en = {
   'landing.intro': 'Type the code shown on the instructor’s tablet.',
   'landing.codeLabel': 'Class code',
   'landing.invalidCode': 'A code has 6 letters and digits, like K7MPQ2.',
+  'landing.loadFailed': 'This page could not be loaded. Check the connection and reload.',
   'join.button': 'Join',
   'join.notFound': 'No class has this code. Check it on the tablet and try again.',
   'join.backToLanding': 'Type another code',
@@ -48,6 +49,7 @@ export const en = {
   'feedback.notSent': 'Not sent. Check the connection and try again.',
   'feedback.thanks': 'Your feedback has been sent. Thank you.',
   'feedback.closed': 'Feedback for this class is closed.',
+  'feedback.loadFailed': 'The feedback form could not be opened. Check the connection.',
   // in the room (issue 13)
   'join.notFoundHeading': 'Class not found',
   'participant.lobbyExplain': 'Tap Tension when you notice a part of your body tighten or strain, Relief when it lets go or stretches.',
