@@ -10,6 +10,9 @@ import type { Presence } from '../../../shared/protocol';
 import { api } from '../lib/api';
 import { connectSocket, type AttuneSocket } from '../lib/socket';
 
+/** How long the tablet waits before asking again after the server refused its handshake. */
+const HANDSHAKE_RETRY_MS = 1000;
+
 type CommandType = ClassCommand['type'];
 
 export class LiveClass {
@@ -64,11 +67,15 @@ export class LiveClass {
     return this.#tally && this.#tally.cueIndex === this.#state?.cueIndex ? this.#tally.regions : {};
   }
 
-  async #afterServerDisconnect(socket: { connect(): unknown }): Promise<void> {
+  /** After the server ended or refused this socket: connect again while still signed in, else sign in. */
+  async #reconnectOrSignIn(socket: { connect(): unknown; readonly active: boolean }): Promise<void> {
+    if (socket.active || this.#isClosed) return;
     const status = await api<AuthStatus>('GET', '/api/auth/me').catch(() => null);
     if (status && !status.instructor) location.assign('/instructor');
     else socket.connect();
   }
+
+  #isClosed = false;
 
   async load(): Promise<void> {
     try {
@@ -85,9 +92,14 @@ export class LiveClass {
       // The server ended this socket: its session ended (sign-out elsewhere, a password change, the account
       // deactivated by the clinic lead), or the server is going down. Still signed in: connect again; else the
       // sign-in page.
-      if (reason === 'io server disconnect') void this.#afterServerDisconnect(socket);
+      if (reason === 'io server disconnect') void this.#reconnectOrSignIn(socket);
     });
-    socket.on('connect_error', () => (this.#isConnected = false));
+    socket.on('connect_error', () => {
+      this.#isConnected = false;
+      // A handshake the server refused (rate limited, a restart under way, the session gone) is not retried
+      // by Socket.IO itself: ask again shortly, or go to the sign-in page when the session has ended.
+      if (!socket.active) setTimeout(() => void this.#reconnectOrSignIn(socket), HANDSHAKE_RETRY_MS);
+    });
     socket.on('class:instructor-state', (state) => this.#setState(state));
     socket.on('tally:updated', (tally) => {
       this.#tally = tally;
@@ -142,6 +154,7 @@ export class LiveClass {
   }
 
   dispose(): void {
+    this.#isClosed = true;
     this.#socket?.disconnect();
     this.#socket = null;
   }
