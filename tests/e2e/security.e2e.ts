@@ -47,7 +47,10 @@ test('every page of a whole class runs under the strict CSP without a single vio
   await desk.getByLabel('E-mail').fill('csp@clinic.test');
   await desk.getByLabel('Password').fill('correct horse battery');
   await desk.getByRole('button', { name: 'Create account' }).click();
-  await desk.getByRole('link', { name: 'Edit' }).first().click();
+  // The first account is the clinic lead, who edits the library's sequences in place.
+  const library = desk.getByRole('region', { name: 'The clinic’s library' });
+  await library.getByRole('button', { name: 'More actions' }).first().click();
+  await library.getByRole('link', { name: 'Edit' }).first().click();
   await expect(desk.getByRole('heading', { name: 'Edit sequence' })).toBeVisible();
   await collect(desk, violations);
   await desk.goto(`${server.url}/instructor/account`);
