@@ -237,6 +237,7 @@ async function runClassOverSockets(cookie: string, sequenceId: string, phones: n
 }
 
 test('the trend of a sequence after three of its classes, and the list of past classes', async ({ browser }) => {
+  test.setTimeout(300_000);
   const { page: desk } = await newTablet(browser);
   const violations = watchPolicy(desk);
   const cookie = await signIn(desk);
@@ -249,7 +250,11 @@ test('the trend of a sequence after three of its classes, and the list of past c
   const rows = desk.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(4); // the header and three classes, newest first
   await expect(rows.nth(1)).toContainText('6');
-  await expect(rows.nth(1)).toContainText('3 / 5');
+  // Scores appear once each class's feedback window has closed (45 s here): all answers at once.
+  await expect(async () => {
+    await desk.reload();
+    await expect(rows.nth(1)).toContainText('3 / 5', { timeout: 1_000 });
+  }).toPass({ timeout: 120_000 });
   await expect(rows.nth(3)).toContainText('4 / 5');
   await expectAccessible(desk, 'history');
   await screenshot(desk, 'tablet-history');

@@ -19,7 +19,8 @@ async function signInAs(browser: Browser, url: string, email: string, password: 
   await page.goto(`${url}/instructor`);
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
-  await page.locator('form button[type="submit"]').click();
+  // Wait for the answer: navigating on at once would cancel the sign-in.
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/signin')), page.locator('form button[type="submit"]').click()]);
   return page;
 }
 
