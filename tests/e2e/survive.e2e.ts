@@ -62,7 +62,7 @@ test('the tablet reloads and drops off the network: same class, same cue, same c
     await expect(desk.getByRole('status').filter({ hasText: 'Running' })).toBeVisible({ timeout: 10_000 });
     await expect(desk.getByText(/^2 of \d+$/)).toBeVisible();
     await expect(live(desk)).toContainText('1 Tension');
-    await expect(live(desk)).toContainText('from 1 participants');
+    await expect(live(desk)).toContainText('from 1 participant');
     expect(await secondsLeft(desk)).toBeLessThanOrEqual(afterReload);
   } finally {
     await network.close();
@@ -139,7 +139,7 @@ test('a phone that reconnects three times in a row is the same participant, on t
       await phone.getByRole('button', { name: round.tap }).click();
       await phone.getByRole('button', { name: 'Done' }).click();
       await expect(live(desk)).toContainText(`1 ${round.tap}`);
-      await expect(live(desk)).toContainText('from 1 participants');
+      await expect(live(desk)).toContainText('from 1 participant');
       await expect(joined(desk)).toContainText('1');
     }
   } finally {
