@@ -20,7 +20,7 @@ async function signInAs(browser: Browser, url: string, email: string, password: 
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
   // Wait for the answer: navigating on at once would cancel the sign-in.
-  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/auth/signin')), page.locator('form button[type="submit"]').click()]);
+  await Promise.all([page.waitForResponse((r) => /\/api\/auth\/sign(in|up)$/.test(r.url())), page.locator('form button[type="submit"]').click()]);
   return page;
 }
 
