@@ -173,7 +173,7 @@ test('a bad file is refused naming the field and the problem, and nothing is add
   await desk.getByLabel('Import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   const alert = desk.getByRole('alert');
   await expect(alert).toContainText('The file was not imported: the file is not a valid Attune sequence.');
-  await expect(alert).toContainText('cues[1].text: must be 1-280 characters');
+  await expect(alert).toContainText('cues[1].text: must be 1–280 characters');
   await desk.getByLabel('Import').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('title: Neck') });
   await expect(alert).toContainText('not JSON');
   await expect(desk.getByRole('button', { name: 'Open class' })).toHaveCount(count);
