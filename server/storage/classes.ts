@@ -1,11 +1,15 @@
 /** Classes over Kysely: run state (conditional on the revision), the transition log, history lists. */
 import { sql, type Selectable } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
+import { compiledOnce } from './compiled-once.js';
 import type { Database } from './database.js';
 import { toClass, type KyselyContext } from './kysely-context.js';
 import type { ClassOverview, ClassStorage } from './storage.js';
 
 export function kyselyClasses({ db }: KyselyContext): ClassStorage {
+  // Read for every flag and every command.
+  const getClass = compiledOnce((v: { id: string }) => db.selectFrom('classes').selectAll().where('id', '=', v.id));
+
   /** A class's overview rows: the class and, per class, joined participants and feedback answers. */
   function overviews(instructorId: string) {
     return db
@@ -70,7 +74,7 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
     },
 
     async get(id) {
-      const row = await db.selectFrom('classes').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = (await getClass(db, { id })).rows;
       return row ? toClass(row) : null;
     },
 

@@ -9,6 +9,7 @@ import type { RegionId } from '../../shared/regions.js';
 import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.js';
 import type { FlagFigures, FlagGroup } from '../domain/summary.js';
 import type { Database } from './database.js';
+import { compiledOnce } from './compiled-once.js';
 import type { KyselyContext } from './kysely-context.js';
 import type { FlagStorage } from './storage.js';
 
@@ -25,40 +26,138 @@ type ClassTally = CueTally & { classId: string };
 const DETAIL_ATTEMPTS = 20;
 
 export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStorage {
+  const insertFlag = compiledOnce((v: { id: string; classId: string; cueIndex: number; participantId: string; kind: FlagKind; region: string | null; strength: number | null; createdAt: number }) =>
+    db.insertInto('flags').values({
+      id: v.id,
+      class_id: v.classId,
+      cue_index: v.cueIndex,
+      participant_id: v.participantId,
+      kind: v.kind,
+      region: v.region,
+      strength: v.strength,
+      created_at: v.createdAt,
+    }),
+  );
+  /**
+   * Counts the flag for its participant and cue, unless the participant reached the cap or the flag's id was
+   * undone before (its tombstone): then no row comes back. After the flag's insert, so an undo of this id that
+   * was committing meanwhile is visible by now (each PostgreSQL statement sees what committed before it began).
+   */
+  const countFlag = compiledOnce((v: { classId: string; cueIndex: number; participantId: string; flagId: string; max: number }) =>
+    db
+      .insertInto('participant_cue_flags')
+      .columns(['class_id', 'cue_index', 'participant_id', 'flags', 'sent'])
+      .expression(
+        db
+          // Typed casts: PostgreSQL cannot infer a parameter's type from an insert's select list.
+          .selectNoFrom([
+            sql<string>`cast(${v.classId} as text)`.as('class_id'),
+            sql<number>`cast(${v.cueIndex} as integer)`.as('cue_index'),
+            sql<string>`cast(${v.participantId} as text)`.as('participant_id'),
+            sql<number>`1`.as('flags'),
+            sql<number>`1`.as('sent'),
+          ])
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('flag_tombstones').select('id').where('id', '=', v.flagId)))),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['class_id', 'cue_index', 'participant_id'])
+          .doUpdateSet({ flags: sql`participant_cue_flags.flags + 1`, sent: sql`participant_cue_flags.sent + 1` })
+          .where('participant_cue_flags.sent', '<', v.max),
+      )
+      .returning('flags'),
+  );
+  const findTombstone = compiledOnce((v: { id: string }) => db.selectFrom('flag_tombstones').select('id').where('id', '=', v.id));
+
+  const addToCue = compiledOnce((v: { classId: string; cueIndex: number; tension: number; relief: number; participants: number }) =>
+    db
+      .insertInto('cue_tallies')
+      .values({ class_id: v.classId, cue_index: v.cueIndex, tension: v.tension, relief: v.relief, participants: v.participants })
+      .onConflict((oc) =>
+        oc.columns(['class_id', 'cue_index']).doUpdateSet({
+          tension: sql`cue_tallies.tension + excluded.tension`,
+          relief: sql`cue_tallies.relief + excluded.relief`,
+          participants: sql`cue_tallies.participants + excluded.participants`,
+        }),
+      ),
+  );
+  const addToRegionRow = compiledOnce((v: { classId: string; cueIndex: number; region: string; tension: number; relief: number }) =>
+    db
+      .insertInto('region_tallies')
+      .values({ class_id: v.classId, cue_index: v.cueIndex, region: v.region, tension: v.tension, relief: v.relief })
+      .onConflict((oc) =>
+        oc.columns(['class_id', 'cue_index', 'region']).doUpdateSet({
+          tension: sql`region_tallies.tension + excluded.tension`,
+          relief: sql`region_tallies.relief + excluded.relief`,
+        }),
+      ),
+  );
+
+  // The live tally's reads, each a few rows, for every tally update.
+  const cueTallies = compiledOnce((v: { classId: string }) =>
+    db
+      .selectFrom('cue_tallies')
+      .select(['cue_index', 'tension', 'relief', 'participants'])
+      .where('class_id', '=', v.classId)
+      .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+      .orderBy('cue_index'),
+  );
+  const regionTallies = compiledOnce((v: { classId: string; cueIndex: number }) =>
+    db
+      .selectFrom('region_tallies')
+      .select(['region', 'tension', 'relief'])
+      .where('class_id', '=', v.classId)
+      .where('cue_index', '=', v.cueIndex)
+      .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)])),
+  );
+  // A range read on (class_id, created_at): bounded by the 30-s window, not by the class's history. Whole
+  // seconds by integer division (times are positive whole milliseconds on both engines): no floor() per row.
+  const flagSeconds = compiledOnce((v: { classId: string; since: number }) =>
+    db
+      .selectFrom('flags')
+      .select((eb) => [
+        sql<number>`created_at / 1000`.as('second'),
+        eb.fn.sum<number>(sql`case when kind = 'tension' then 1 else 0 end`).as('tension'),
+        eb.fn.sum<number>(sql`case when kind = 'relief' then 1 else 0 end`).as('relief'),
+      ])
+      .where('class_id', '=', v.classId)
+      .where('created_at', '>=', v.since)
+      .groupBy(sql`created_at / 1000`)
+      .orderBy(sql`created_at / 1000`),
+  );
+
+  /** Adds `delta` flags of this kind (and `participantsDelta` participants) to the cue's and the region's tallies. */
+  async function addToTallies(
+    trx: Transaction<Database>,
+    classId: string,
+    cueIndex: number,
+    kind: FlagKind,
+    region: string | null,
+    delta: number,
+    participantsDelta: number,
+  ): Promise<void> {
+    const tension = kind === 'tension' ? delta : 0;
+    const relief = kind === 'relief' ? delta : 0;
+    await addToCue(trx, { classId, cueIndex, tension, relief, participants: participantsDelta });
+    if (region !== null) await addToRegion(trx, classId, cueIndex, kind, region, delta);
+  }
+
+  async function addToRegion(trx: Transaction<Database>, classId: string, cueIndex: number, kind: FlagKind, region: string, delta: number) {
+    await addToRegionRow(trx, { classId, cueIndex, region, tension: kind === 'tension' ? delta : 0, relief: kind === 'relief' ? delta : 0 });
+  }
+
   return {
     async insert(flag, maxPerParticipantCue) {
       try {
         await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('flags')
-            .values({
-              id: flag.flagId,
-              class_id: flag.classId,
-              cue_index: flag.cueIndex,
-              participant_id: flag.participantId,
-              kind: flag.kind,
-              region: flag.region ?? null,
-              strength: flag.strength ?? null,
-              created_at: flag.createdAt,
-            })
-            .execute();
-          // After the insert: an undo of this id that was committing meanwhile is visible now.
-          const tombstone = await trx.selectFrom('flag_tombstones').select('id').where('id', '=', flag.flagId).executeTakeFirst();
-          if (tombstone) throw new Refused('duplicate');
-          const counted = await trx
-            .insertInto('participant_cue_flags')
-            .values({ class_id: flag.classId, cue_index: flag.cueIndex, participant_id: flag.participantId, flags: 1, sent: 1 })
-            .onConflict((oc) =>
-              oc
-                .columns(['class_id', 'cue_index', 'participant_id'])
-                .doUpdateSet({ flags: sql`participant_cue_flags.flags + 1`, sent: sql`participant_cue_flags.sent + 1` })
-                .where('participant_cue_flags.sent', '<', maxPerParticipantCue),
-            )
-            .returning('flags')
-            .executeTakeFirst();
-          if (!counted) throw new Refused('capped');
+          const { classId, cueIndex, participantId, flagId } = flag;
+          const region = flag.region ?? null;
+          await insertFlag(trx, { id: flagId, classId, cueIndex, participantId, kind: flag.kind, region, strength: flag.strength ?? null, createdAt: flag.createdAt });
+          const [counted] = (await countFlag(trx, { classId, cueIndex, participantId, flagId, max: maxPerParticipantCue })).rows;
+          // Not counted: the cap, or a re-delivery of an undone flag (rare: one more read tells which).
+          if (!counted) throw new Refused((await findTombstone(trx, { id: flagId })).rows.length > 0 ? 'duplicate' : 'capped');
           const isNewParticipant = Number(counted.flags) === 1;
-          await addToTallies(trx, flag.classId, flag.cueIndex, flag.kind, flag.region ?? null, 1, isNewParticipant ? 1 : 0);
+          await addToTallies(trx, classId, cueIndex, flag.kind, region, 1, isNewParticipant ? 1 : 0);
         });
         return 'stored';
       } catch (error) {
@@ -130,43 +229,19 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
     },
 
     async tally(classId) {
-      const rows = await db
-        .selectFrom('cue_tallies')
-        .select(['cue_index', 'tension', 'relief', 'participants'])
-        .where('class_id', '=', classId)
-        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
-        .orderBy('cue_index')
-        .execute();
+      const { rows } = await cueTallies(db, { classId });
       return rows.map((r) => ({ cueIndex: Number(r.cue_index), tension: Number(r.tension), relief: Number(r.relief), participants: Number(r.participants) }));
     },
 
     async tallyRegions(classId, cueIndex) {
-      const rows = await db
-        .selectFrom('region_tallies')
-        .select(['region', 'tension', 'relief'])
-        .where('class_id', '=', classId)
-        .where('cue_index', '=', cueIndex)
-        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
-        .execute();
+      const { rows } = await regionTallies(db, { classId, cueIndex });
       const tally: RegionTally = {};
       for (const row of rows) tally[row.region as RegionId] = { tension: Number(row.tension), relief: Number(row.relief) };
       return tally;
     },
 
     async perSecond(classId, since) {
-      // A range read on (class_id, created_at): bounded by the 30-s window, not by the class's history.
-      const rows = await db
-        .selectFrom('flags')
-        .select((eb) => [
-          sql<number>`floor(created_at / 1000)`.as('second'),
-          eb.fn.sum<number>(sql`case when kind = 'tension' then 1 else 0 end`).as('tension'),
-          eb.fn.sum<number>(sql`case when kind = 'relief' then 1 else 0 end`).as('relief'),
-        ])
-        .where('class_id', '=', classId)
-        .where('created_at', '>=', since)
-        .groupBy(sql`floor(created_at / 1000)`)
-        .orderBy(sql`floor(created_at / 1000)`)
-        .execute();
+      const { rows } = await flagSeconds(db, { classId, since });
       return rows.map((r) => ({ second: Number(r.second), tension: Number(r.tension), relief: Number(r.relief) }));
     },
 
@@ -213,45 +288,6 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       return rows.map(toClassTally);
     },
   };
-}
-
-/** Adds `delta` flags of this kind (and `participantsDelta` participants) to the cue's and the region's tallies. */
-async function addToTallies(
-  trx: Transaction<Database>,
-  classId: string,
-  cueIndex: number,
-  kind: FlagKind,
-  region: string | null,
-  delta: number,
-  participantsDelta: number,
-): Promise<void> {
-  const tension = kind === 'tension' ? delta : 0;
-  const relief = kind === 'relief' ? delta : 0;
-  await trx
-    .insertInto('cue_tallies')
-    .values({ class_id: classId, cue_index: cueIndex, tension, relief, participants: participantsDelta })
-    .onConflict((oc) =>
-      oc.columns(['class_id', 'cue_index']).doUpdateSet({
-        tension: sql`cue_tallies.tension + excluded.tension`,
-        relief: sql`cue_tallies.relief + excluded.relief`,
-        participants: sql`cue_tallies.participants + excluded.participants`,
-      }),
-    )
-    .execute();
-  if (region !== null) await addToRegion(trx, classId, cueIndex, kind, region, delta);
-}
-
-async function addToRegion(trx: Transaction<Database>, classId: string, cueIndex: number, kind: FlagKind, region: string, delta: number) {
-  await trx
-    .insertInto('region_tallies')
-    .values({ class_id: classId, cue_index: cueIndex, region, tension: kind === 'tension' ? delta : 0, relief: kind === 'relief' ? delta : 0 })
-    .onConflict((oc) =>
-      oc.columns(['class_id', 'cue_index', 'region']).doUpdateSet({
-        tension: sql`region_tallies.tension + excluded.tension`,
-        relief: sql`region_tallies.relief + excluded.relief`,
-      }),
-    )
-    .execute();
 }
 
 function toClassTally(r: { class_id: string; cue_index: number; tension: number; relief: number; participants: number }): ClassTally {
