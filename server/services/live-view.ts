@@ -36,15 +36,15 @@ export interface InstructorSnapshot {
 
 export function createLiveView({ storage, broadcaster, now, onError }: LiveViewDeps) {
   async function liveTally(classId: string): Promise<LiveTally | null> {
-    const record = await storage.classes.get(classId);
-    if (!record || record.status === 'ended') return null;
+    const run = await storage.classes.getRun(classId);
+    if (!run || run.status === 'ended') return null;
     const at = now();
     const [cues, regions, recent] = await Promise.all([
       storage.flags.tally(classId),
-      storage.flags.tallyRegions(classId, record.cueIndex),
+      storage.flags.tallyRegions(classId, run.cueIndex),
       storage.flags.perSecond(classId, at - TREND_WINDOW_MS),
     ]);
-    return { cues, cueIndex: record.cueIndex, regions, recent, serverNow: at };
+    return { cues, cueIndex: run.cueIndex, regions, recent, serverNow: at };
   }
 
   async function presenceOf(classId: string): Promise<Presence> {

@@ -6,9 +6,16 @@ import type { Database } from './database.js';
 import { toClass, type KyselyContext } from './kysely-context.js';
 import type { ClassOverview, ClassStorage } from './storage.js';
 
-export function kyselyClasses({ db }: KyselyContext): ClassStorage {
-  // Read for every flag and every command.
+export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStorage {
+  // Read for every command.
   const getClass = compiledOnce((v: { id: string }) => db.selectFrom('classes').selectAll().where('id', '=', v.id));
+  // Read for every flag and every tally.
+  const getRun = compiledOnce((v: { id: string }) =>
+    db
+      .selectFrom('classes')
+      .select(['id', 'status', 'cue_index', 'revision', 'max_cue_index', jsonArrayLength('cues_json').as('cue_count')])
+      .where('id', '=', v.id),
+  );
 
   /** A class's overview rows: the class and, per class, joined participants and feedback answers. */
   function overviews(instructorId: string) {
@@ -76,6 +83,19 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
     async get(id) {
       const [row] = (await getClass(db, { id })).rows;
       return row ? toClass(row) : null;
+    },
+
+    async getRun(id) {
+      const [row] = (await getRun(db, { id })).rows;
+      if (!row) return null;
+      return {
+        id: row.id,
+        status: row.status as ClassStatus,
+        cueIndex: Number(row.cue_index),
+        revision: Number(row.revision),
+        maxCueIndexReached: Number(row.max_cue_index),
+        cueCount: Number(row.cue_count),
+      };
     },
 
     async findByCode(code) {

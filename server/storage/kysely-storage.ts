@@ -18,13 +18,14 @@ import { kyselySequences } from './sequences.js';
 import { kyselySessions } from './sessions.js';
 import type { Storage } from './storage.js';
 
-/** See `KyselyContext` for what the two error recognisers mean. */
+/** See `KyselyContext` for what the error recognisers and the JSON function mean. */
 export function createKyselyStorage(
   db: Kysely<Database>,
   isUniqueViolation: (error: unknown) => boolean,
   isSerializationFailure: (error: unknown) => boolean,
+  jsonArrayLength: KyselyContext['jsonArrayLength'],
 ): Storage {
-  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure };
+  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure, jsonArrayLength };
   return {
     async ping() {
       await sql`select 1`.execute(db);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from './database.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations.js';
@@ -21,7 +21,7 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
-  return createKyselyStorage(db, isSqliteUniqueViolation, () => false);
+  return createKyselyStorage(db, isSqliteUniqueViolation, () => false, (column) => sql<number>`json_array_length(${sql.ref(column)})`);
 }
 
 function isSqliteUniqueViolation(error: unknown): boolean {

@@ -52,6 +52,9 @@ export interface ClassRecord {
   maxCueIndexReached: number;
 }
 
+/** A class's run state and how many cues it has, without the cues themselves. */
+export type ClassRun = Pick<ClassRecord, 'id' | 'status' | 'cueIndex' | 'revision' | 'maxCueIndexReached'> & { cueCount: number };
+
 /** The fields a transition changes. */
 export interface ClassRunUpdate {
   status: ClassStatus;
@@ -150,6 +153,8 @@ export interface SequenceStorage {
 export interface ClassStorage {
   create(newClass: NewClass): Promise<ClassRecord>;
   get(id: string): Promise<ClassRecord | null>;
+  /** The class's run state without its cues (kilobytes of JSON): what every flag and tally read. */
+  getRun(id: string): Promise<ClassRun | null>;
   /** The class with this join code that has not ended, else the newest that has. */
   findByCode(code: string): Promise<ClassRecord | null>;
   /** Whether a class that has not ended uses this code. */
