@@ -6,22 +6,34 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from './database.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations.js';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Storage } from './storage.js';
 
 /** Opens (creating when missing) `attune.sqlite` in `dataDir` and brings its schema up to date. */
 export async function openSqlite(dataDir: string): Promise<Storage> {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new BetterSqlite3(join(dataDir, 'attune.sqlite'));
-  // WAL with synchronous=NORMAL: durable across a process crash, ~30k inserts/s on this machine.
+  const file = join(dataDir, 'attune.sqlite');
+  const sqlite = new BetterSqlite3(file);
+  // WAL with synchronous=NORMAL: durable across a process crash, ~30k inserts/s on this machine. The log is
+  // copied back into the file from a worker thread (sqlite-checkpointer.ts), not inside a commit.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
-  return createKyselyStorage(db, isSqliteUniqueViolation, () => false, (column) => sql<number>`json_array_length(${sql.ref(column)})`);
+  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false, (column) => sql<number>`json_array_length(${sql.ref(column)})`);
+  const checkpointer = startCheckpointer(file);
+  return {
+    ...storage,
+    async close() {
+      await checkpointer.stop();
+      await storage.close();
+    },
+  };
 }
 
 function isSqliteUniqueViolation(error: unknown): boolean {
