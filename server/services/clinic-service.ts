@@ -166,16 +166,12 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
         clinic.listClasses(toFilter(query), { limit: OVERVIEW_MAX_CLASSES, offset: 0 }),
         clinic.listAccounts(),
       ]);
-      const families = new Map<string, OverviewClass['family']>();
-      for (const id of new Set(items.flatMap((o) => (o.record.sequenceId ? [o.record.sequenceId] : [])))) {
-        families.set(id, await familyOf(id));
-      }
-      const classes: OverviewClass[] = items.map(({ record, participants }) => ({
+      const classes: OverviewClass[] = items.map(({ record, participants, family }) => ({
         classId: record.id,
         instructorId: record.instructorId,
         createdAt: record.createdAt,
         participants,
-        family: record.sequenceId ? (families.get(record.sequenceId) ?? null) : null,
+        family,
       }));
       const answers = (await clinic.feedbackOfClasses(classes.map((c) => c.classId))).map((a) => ({ ...a, feeling: a.feeling as Feeling }));
       const threshold = await thresholdOfAll(classes.map((c) => c.instructorId));
@@ -212,15 +208,6 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
       }
     },
   };
-
-  /** The sequence a class counts towards in the lead's views: the library sequence it was copied from, else its own. */
-  async function familyOf(sequenceId: string): Promise<OverviewClass['family']> {
-    const sequence = await clinic.findSequence(sequenceId);
-    if (!sequence) return null;
-    const source = !sequence.isLibrary && sequence.sourceId ? await clinic.findSequence(sequence.sourceId) : null;
-    const root = source?.isLibrary ? source : sequence;
-    return { sequenceId: root.id, title: root.title, language: root.language };
-  }
 }
 
 export type ClinicService = ReturnType<typeof createClinicService>;

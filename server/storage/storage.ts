@@ -297,6 +297,11 @@ export interface SequenceRecord extends Sequence {
 /** A class with its instructor, for the lead's views. */
 export interface ClinicClassOverview extends ClassOverview {
   instructorEmail: string;
+  /**
+   * The sequence the class counts towards in the lead's views: the library sequence its sequence was copied
+   * from, else its own sequence; null when that sequence is gone.
+   */
+  family: { sequenceId: string; title: string; language: Language } | null;
 }
 
 /** A change the rule "always at least one active lead" may refuse. */

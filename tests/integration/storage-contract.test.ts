@@ -794,6 +794,18 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.clinic.feedbackOfClasses([record.id])).toEqual([{ classId: record.id, feeling: 'better', rating: 4 }]);
       expect(await storage.clinic.feedbackOfClasses([])).toEqual([]);
       expect((await storage.clinic.listSequenceFamilyClasses(record.sequenceId!, {}, 10)).map((o) => o.record.id)).toEqual([record.id]);
+      // The sequence a class counts towards: its own, or the library sequence its own was copied from.
+      expect(page.items[0]!.family).toEqual({ sequenceId: record.sequenceId, title: starter[0]!.title, language: 'cs' });
+      const library = await storage.clinic.createLibrarySequence(instructor.id, starter[1]!, null, T0);
+      const copy = await storage.clinic.copyToOwn(instructor.id, library, T0 + 1);
+      const ofCopy = await storage.classes.create(newClass(instructor.id, copy.id, { code: 'K7M2QY', createdAt: T0 + 2 }));
+      expect(await storage.classes.updateRun(ofCopy.id, 0, transition(ofCopy, { status: 'running', cueIndex: 0 }), T0 + 20)).toBe(true);
+      await storage.sequences.delete(record.sequenceId!, instructor.id);
+      const families = (await storage.clinic.listClasses({}, { limit: 10, offset: 0 })).items.map((o) => [o.record.id, o.family]);
+      expect(families).toEqual([
+        [ofCopy.id, { sequenceId: library.id, title: 'Shoulders', language: 'en' }],
+        [record.id, null],
+      ]);
     });
   });
 });
