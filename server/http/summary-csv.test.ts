@@ -46,6 +46,18 @@ const summary: ClassSummary = {
 };
 
 describe('summaryCsvRows', () => {
+  it('names the instructor only when the summary does (the lead reading a colleague’s class)', () => {
+    expect(toCsv(summaryCsvRows(summary))).not.toContain(',instructor,');
+    const csv = toCsv(summaryCsvRows({ ...summary, instructorEmail: 'ana@clinic.test' })).slice(1).split('\r\n');
+    expect(csv.slice(0, 5)).toEqual([
+      'section,item,cue,cue_text,measure,value',
+      'class,,,,format,attune.summary/v1',
+      'class,,,,title,"Ramena, uši a ""krk"""',
+      'class,,,,instructor,ana@clinic.test',
+      'class,,,,class_id,c1',
+    ]);
+  });
+
   it('writes one long table: class, cues, timeline, feedback, comments', () => {
     const csv = toCsv(summaryCsvRows(summary)).slice(1).split('\r\n');
     expect(csv[0]).toBe('section,item,cue,cue_text,measure,value');

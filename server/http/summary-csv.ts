@@ -20,6 +20,8 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
     SUMMARY_CSV_HEADER,
     classRow('format', summary.format),
     classRow('title', summary.title),
+    // Only in the clinic lead's export of a colleague's class.
+    ...(summary.instructorEmail === undefined ? [] : [classRow('instructor', summary.instructorEmail)]),
     classRow('class_id', summary.classId),
     classRow('sequence_id', summary.sequenceId),
     classRow('code', summary.code),

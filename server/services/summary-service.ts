@@ -8,7 +8,7 @@ import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, S
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
-import { canReadClass, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
+import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
 
@@ -63,16 +63,18 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       const record = await storage.classes.get(classId);
       // Another instructor's class answers exactly like a missing one.
       if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
-      const [participants, transitions, figures, flagSeconds, feedback, k] = await Promise.all([
+      const [participants, transitions, figures, flagSeconds, feedback, k, instructor] = await Promise.all([
         storage.participants.count(classId),
         storage.classes.listTransitions(classId),
         storage.flags.figures(classId),
         storage.flags.secondsByCue(classId),
         storage.feedback.list(classId),
         threshold(record.instructorId),
+        namesInstructor(record.instructorId, viewer) ? storage.accounts.findById(record.instructorId) : null,
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+      const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+      return instructor ? { ...summary, instructorEmail: instructor.email } : summary;
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */

@@ -85,6 +85,11 @@ export interface ClassSummary {
   participants: number;
   /** The instructor's threshold the figures went through. */
   threshold: number;
+  /**
+   * Who ran the class, only where the clinic lead reads a colleague's class (its page and exports); absent from
+   * an instructor's own. Participants are never named.
+   */
+  instructorEmail?: string;
   timeline: TimelineSegment[];
   cues: CueSummary[];
   /** Null when withheld: more than none but fewer than `threshold` participants answered the form. */

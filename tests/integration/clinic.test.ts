@@ -191,8 +191,27 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
     expect(summary.cues[0]!.figures).toBeNull();
     const csv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
     expect(csv).not.toContain('Calm.');
-    // The colleague's own page shows the same.
-    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual(summary);
+    // The colleague's own page shows the same figures, without naming them to themselves.
+    const { instructorEmail, ...figures } = summary;
+    expect(instructorEmail).toBe('ana@clinic.test');
+    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual(figures);
+  });
+
+  it('names the colleague to the lead on the summary and in its exports; the colleague’s own exports stay as they were', async () => {
+    const leadCsv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
+    expect(leadCsv).toContain('class,,,,instructor,ana@clinic.test');
+    const leadJson = JSON.parse(await (await lead.request('GET', `/api/classes/${classId}/summary.json`)).text()) as ClassSummary;
+    expect(leadJson.instructorEmail).toBe('ana@clinic.test');
+    const ownCsv = await (await colleague.request('GET', `/api/classes/${classId}/summary.csv`)).text();
+    const ownJson = await (await colleague.request('GET', `/api/classes/${classId}/summary.json`)).text();
+    expect(ownCsv).not.toMatch(/instructor|ana@clinic\.test/);
+    expect(ownJson).not.toMatch(/instructorEmail|ana@clinic\.test/);
+    // Participants stay anonymous: nothing about a participant beyond the count, in either export.
+    for (const text of [leadCsv, ownCsv]) expect(text).not.toMatch(/participant_id|token/i);
+    // The lead's own class reads as an instructor's own does: no name.
+    const [starter] = await lead.json<LibrarySequence[]>('GET', '/api/library');
+    const leadClass = await lead.json<ClassDetails>('POST', '/api/classes', { sequenceId: starter!.id });
+    expect(await lead.json<ClassSummary>('GET', `/api/classes/${leadClass.class.classId}/summary`)).not.toHaveProperty('instructorEmail');
   });
 
   it('cannot run another instructor’s class: its tablet view and socket are refused', async () => {

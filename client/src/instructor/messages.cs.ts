@@ -124,6 +124,8 @@ export const cs: Record<keyof typeof en, string> = {
   'summary.open': 'Otevřít souhrn',
   'summary.joined': 'připojeno: {n}',
   'summary.code': 'kód {code}',
+  'summary.ranBy': 'Instruktor: {email}',
+  'summary.colleagueClass': 'Lekce kolegy, jen ke čtení: čísla procházejí prahem, který si nastavil(a) {email}.',
   'summary.updating': 'Lekce ještě probíhá: souhrn se průběžně aktualizuje.',
   'summary.thresholdNote': 'Kde odpovědělo méně než {k} účastníků, čísla se nezobrazují, aby nikoho nešlo poznat.',
   'summary.exportCsv': 'Export CSV',

@@ -122,6 +122,8 @@ export const en = {
   'summary.open': 'Read the summary',
   'summary.joined': '{n} joined',
   'summary.code': 'code {code}',
+  'summary.ranBy': 'Instructor: {email}',
+  'summary.colleagueClass': 'A colleague’s class, read-only: its figures go through {email}’s own threshold.',
   'summary.updating': 'The class is still running: this summary updates by itself.',
   'summary.thresholdNote': 'Where fewer than {k} participants answered, the figures are withheld, so no one can be singled out.',
   'summary.exportCsv': 'Export CSV',
