@@ -46,7 +46,7 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
     const classes = recent.map(({ record, participants }, i) => ({
       classId: record.id,
       participants,
-      cueCount: record.cues.length,
+      cueTexts: record.cues.map((c) => c.text),
       shownCues: perClass[i]![1].filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.cueIndex),
       figures: perClass[i]![0],
       flaggers: flaggers.filter((f) => f.classId === record.id),
@@ -131,6 +131,7 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
           status: record.status,
           createdAt: record.createdAt,
           cues: record.cues,
+          sequenceVersion: record.sequenceVersion,
           participants,
           // Not counted before the class's feedback window closes (see the summary).
           ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),

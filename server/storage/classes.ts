@@ -66,6 +66,7 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
         endedAt: null,
         feedbackClosesAt: null,
         maxCueIndexReached: -1,
+        sequenceVersion: c.sequenceVersion ?? null,
       };
     },
 

@@ -50,6 +50,8 @@ export interface ClassRecord {
   feedbackClosesAt: number | null;
   /** The highest cue index shown so far (-1 in the lobby): flags for later cues are refused. */
   maxCueIndexReached: number;
+  /** The version of its sequence the cues were taken from; null for a class from before versions were kept. */
+  sequenceVersion: number | null;
 }
 
 /** The fields a transition changes. */

@@ -139,22 +139,34 @@ export const csvQuerySchema = z.object({
 export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 /** One class of a sequence's trend. */
-export type TrendClass = Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'>;
+export interface TrendClass extends Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'> {
+  /** The version of its sequence the class ran (each edit counts one); null for a class from before versions were kept. */
+  sequenceVersion: number | null;
+  /** Whether it ran the same cues as the newest class; false: an earlier (or another) version, shown against its own cues. */
+  hasNewestCues: boolean;
+}
 
 /** One cue in one class of the trend: flags per participant who joined that class. */
 export interface TrendPoint {
   classId: string;
-  /** Null when withheld, when that class had no such cue (the sequence was shorter then), or did not reach it. */
+  /** Null when withheld, when that class's version had no such cue, or when the class did not reach it. */
   tension: number | null;
   relief: number | null;
   isWithheld: boolean;
+  /** Whether that class's cues had this cue (matched by its text, server/domain/cue-match.ts): false for another version's. */
+  isInClass: boolean;
   /** Whether that class showed this cue at all: false for a cue it never came to (or did not have). */
   isReached: boolean;
 }
 
+/**
+ * One cue of the trend's grid. The rows are the newest class's cues in its order, then the cues only earlier
+ * versions had (newest first): every class is read against its own cues, matched by their text.
+ */
 export interface CueTrend {
-  cueIndex: number;
-  /** The cue's text in the newest class. */
+  /** Its position in the newest class; null for a cue only earlier versions had. */
+  cueIndex: number | null;
+  /** The cue's text, as the newest class that had it said it. */
   text: string;
   /** One per class of the trend, in the same order. */
   points: TrendPoint[];

@@ -111,6 +111,43 @@ describe('insights', () => {
   });
 });
 
+describe('a sequence that changed between classes', () => {
+  it('reads each class against the cues it ran, in the trend and the insights, with each class’s version', async () => {
+    server = await startTestServer();
+    instructor = await signUp(server.url);
+    const copy = await instructor.json<Sequence>('POST', `/api/library/${(await englishSequence()).id}/copy`);
+    // Version 1: three classes in which its second cue draws tension in the neck.
+    for (let i = 0; i < 3; i++) await runClass(copy.id, 6);
+    const [first, second, ...rest] = copy.cues;
+    // Version 2: that cue moves to the end, and the first is reworded.
+    const reworded = { ...first!, text: `${first!.text} Slowly.` };
+    await instructor.json('PUT', `/api/sequences/${copy.id}`, { title: copy.title, language: copy.language, cues: [reworded, ...rest, second] });
+    await runClass(copy.id, 6);
+
+    const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${copy.id}`);
+    expect(trend.classes.map((c) => [c.sequenceVersion, c.hasNewestCues])).toEqual([[1, false], [1, false], [1, false], [2, true]]);
+    const row = (text: string) => trend.cues.find((c) => c.text === text)!;
+    const moved = row(second!.text);
+    expect(moved.cueIndex).toBe(copy.cues.length - 1);
+    // Six taps (one participant tapped twice) of six participants in each version-1 class, where the cue stood second.
+    expect(moved.points.map((p) => p.tension)).toEqual([1, 1, 1, null]);
+    expect(moved.points[3]).toMatchObject({ isInClass: true, isReached: false });
+    // What stands second now was third then, and drew nothing: the neck's tension is not moved onto it.
+    expect(row(rest[0]!.text).cueIndex).toBe(1);
+    expect(row(rest[0]!.text).points.slice(0, 3).map((p) => p.tension)).toEqual([0, 0, 0]);
+    // The reworded cue has its own row, the old wording another, each empty where its version lacked it.
+    expect(row(reworded.text)).toMatchObject({ cueIndex: 0 });
+    expect(row(reworded.text).points.map((p) => p.isInClass)).toEqual([false, false, false, true]);
+    expect(row(first!.text)).toMatchObject({ cueIndex: null });
+    expect(row(first!.text).points.map((p) => p.isInClass)).toEqual([true, true, true, false]);
+
+    // The insights name the cue by its text where it stands now, from the classes that ran it elsewhere.
+    expect(trend.insights.tension.map((c) => [c.cueIndex, c.text, c.classes, c.region?.region])).toEqual([
+      [copy.cues.length - 1, second!.text, 3, 'neck'],
+    ]);
+  });
+});
+
 /** Another instructor with an account of their own (created in storage, signed in over HTTP). */
 async function otherInstructor(): Promise<Instructor> {
   const email = `other-${randomUUID()}@clinic.test`;
