@@ -7,10 +7,11 @@ import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
-import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
+import { loadInsightClasses } from './insight-classes.js';
+import { createThresholds } from './thresholds.js';
 
 export const HISTORY_PAGE_SIZE = 20;
 
@@ -20,10 +21,8 @@ export const TREND_MAX_CLASSES = 60;
 export function createSummaryService(deps: { storage: Storage; now?: () => number }) {
   const { storage } = deps;
   const now = deps.now ?? Date.now;
-
-  async function threshold(instructorId: string): Promise<number> {
-    return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
-  }
+  const thresholds = createThresholds(storage);
+  const threshold = thresholds.of;
 
   /** The instructor's classes of a sequence (newest `limit`, oldest first); a sequence never run must be one they may use. */
   async function sequenceClasses(sequenceId: string, instructorId: string, limit: number) {
@@ -35,23 +34,10 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
     return overviews;
   }
 
-  /** The insights of these classes (oldest first): per class its flags, the cues it showed, who flagged what. */
+  /** The insights of these classes (oldest first), named by the newest one's cues. */
   async function insightsOf(overviews: ClassOverview[], k: number): Promise<SequenceInsights> {
     const recent = overviews.slice(-INSIGHT_MAX_CLASSES);
-    const ids = recent.map((o) => o.record.id);
-    const [perClass, flaggers] = await Promise.all([
-      Promise.all(recent.map((o) => Promise.all([storage.flags.figures(o.record.id), storage.classes.listTransitions(o.record.id)]))),
-      storage.flags.flaggersOfClasses(ids),
-    ]);
-    const classes = recent.map(({ record, participants }, i) => ({
-      classId: record.id,
-      participants,
-      cueTexts: record.cues.map((c) => c.text),
-      shownCues: perClass[i]![1].filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.cueIndex),
-      figures: perClass[i]![0],
-      flaggers: flaggers.filter((f) => f.classId === record.id),
-    }));
-    return buildInsights(classes, (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
+    return buildInsights(await loadInsightClasses(storage, recent), (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
   }
 
   return {
@@ -113,15 +99,12 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       const found = overviews.length === 0 ? await storage.clinic.findSequence(sequenceId) : null;
       const sequence = found && (viewer.role === 'lead' || canUseSequence(found, viewer)) ? found : null;
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      const instructorIds = [...new Set([viewer.id, ...overviews.map((o) => o.record.instructorId)])];
       const classIds = overviews.map((o) => o.record.id);
-      const [tallies, reached, ks] = await Promise.all([
+      const [tallies, reached, k] = await Promise.all([
         storage.flags.tallyOfClasses(classIds),
         storage.classes.reachedCuesOf(classIds),
-        Promise.all(instructorIds.map(threshold)),
+        thresholds.across(overviews.map((o) => o.record.instructorId), viewer),
       ]);
-      // Across several instructors (the lead's view), the strictest of their K's and the clinic's.
-      const k = Math.max(...ks, viewer.role === 'lead' ? await storage.clinic.getThreshold() : 0);
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({

@@ -216,6 +216,8 @@ export interface FlagStorage {
    * (a class whose raw flags retention archived has no rows).
    */
   flaggersOfClasses(classIds: string[]): Promise<(CueFlaggers & { classId: string })[]>;
+  /** Per class, cue and region of these classes, the flags that named the region (kept when the raw flags go). */
+  regionsOfClasses(classIds: string[]): Promise<{ classId: string; cueIndex: number; region: RegionId; tension: number; relief: number }[]>;
   /**
    * The class's flags by cue, kind and second they were stored (epoch seconds), for the timeline's figures per
    * visit of a cue; null once retention archived the class's raw flags (the times are not kept).

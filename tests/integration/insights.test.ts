@@ -7,6 +7,7 @@ import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassDetails } from '../../shared/schemas/class.js';
+import type { ClinicOverview } from '../../shared/schemas/clinic.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { SequenceInsights, SequenceTrend } from '../../shared/schemas/summary.js';
 import { hashPassword } from '../../server/services/passwords.js';
@@ -87,6 +88,10 @@ describe('insights', () => {
     // The trend page gets the same insights with the trend.
     const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`);
     expect(trend.insights).toEqual(insights);
+
+    // The first account is the clinic lead: the overview's line for the sequence carries the same insights.
+    const overview = await instructor.json<ClinicOverview>('GET', '/api/clinic/overview');
+    expect(overview.sequences.find((line) => line.sequenceId === sequence.id)!.insights).toEqual(trend.insights);
   });
 
   it('name nothing when fewer participants than K answered, and show another instructor none of these classes', async () => {
@@ -101,6 +106,15 @@ describe('insights', () => {
     expect((await instructor.request('POST', '/api/settings/summary', { summaryThreshold: 2 })).status).toBe(200);
     const atTwo = await instructor.json<SequenceInsights>('GET', `/api/trends/${sequence.id}/insights`);
     expect(atTwo.mostCountedClasses).toBe(5);
+    // The lead's views across the clinic never go below the clinic's K (3), on the trend page and the overview alike.
+    const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`);
+    const line = (await instructor.json<ClinicOverview>('GET', '/api/clinic/overview')).sequences.find((l) => l.sequenceId === sequence.id)!;
+    expect(trend.insights).toMatchObject({ threshold: 3, mostCountedClasses: 0, tension: [], relief: [] });
+    expect(line.insights).toEqual(trend.insights);
+    await instructor.json('POST', '/api/clinic/settings', { summaryThreshold: 2 });
+    const lowered = (await instructor.json<ClinicOverview>('GET', '/api/clinic/overview')).sequences.find((l) => l.sequenceId === sequence.id)!;
+    expect(lowered.insights).toMatchObject({ threshold: 2, mostCountedClasses: 5 });
+    expect(lowered.insights).toEqual((await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`)).insights);
 
     // The sequence is the clinic library's: another instructor reads its insights over their own classes only (none).
     const other = await otherInstructor();

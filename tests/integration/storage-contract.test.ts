@@ -630,6 +630,14 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.flags.figures(recent.id)).toEqual(expectedFigures);
       const sortTallies = (list: typeof tallies) => [...list].sort((x, y) => x.classId.localeCompare(y.classId) || x.cueIndex - y.cueIndex);
       expect(sortTallies(await storage.flags.tallyOfClasses([old.id, recent.id]))).toEqual(sortTallies(tallies));
+      // The regions (what the insights name) stay too, for both classes alike.
+      const regions = (classId: string): Awaited<ReturnType<Storage['flags']['regionsOfClasses']>> => [
+        { classId, cueIndex: 0, region: 'neck', tension: 2, relief: 0 },
+        { classId, cueIndex: 0, region: 'shoulder-left', tension: 0, relief: 1 },
+      ];
+      const byClass = (list: Awaited<ReturnType<Storage['flags']['regionsOfClasses']>>) => [...list].sort((x, y) => x.classId.localeCompare(y.classId));
+      expect(byClass(await storage.flags.regionsOfClasses([old.id, recent.id]))).toEqual(byClass([...regions(old.id), ...regions(recent.id)]));
+      expect(await storage.flags.regionsOfClasses([])).toEqual([]);
 
       // A flag that arrives after the archive is deleted by the next run, never counted.
       const late = (await join(old.id, 'token-hash-late', T0)).id;
