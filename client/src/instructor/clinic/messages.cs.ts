@@ -59,6 +59,7 @@ export const cs: Record<keyof typeof en, string> = {
   'clinic.insightsNote': 'Postřehy: pokyny, které v posledních zde zobrazených lekcích každé sekvence vynikly, podle pravidla vysvětleného na stránce jejího trendu. Pokyn se uvede, jen když ho označilo aspoň K účastníků; pod tím nic.',
   'clinic.insightsTooFew': 'Zatím málo lekcí s aspoň K odpověďmi (potřeba {min}).',
   'clinic.insightsNothing': 'Žádný pokyn nevyniká.',
+  'clinic.insightCue': 'Pokyn {n}:',
   'clinic.nothing': 'V tomto období žádné lekce.',
   'clinic.allClasses': 'Lekce všech instruktorů',
   'clinic.date': 'Datum',

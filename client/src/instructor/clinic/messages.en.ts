@@ -57,6 +57,7 @@ export const en = {
   'clinic.insightsNote': 'Insights: the cues that stood out in each sequence’s last classes shown here, by the rule its trend page explains. A cue is named only where at least K participants flagged it; below that, nothing.',
   'clinic.insightsTooFew': 'Not enough classes with K answers yet (needs {min}).',
   'clinic.insightsNothing': 'No cue stands out.',
+  'clinic.insightCue': 'Cue {n}:',
   'clinic.nothing': 'No classes in this period.',
   'clinic.allClasses': 'Every instructor’s classes',
   'clinic.date': 'Date',
