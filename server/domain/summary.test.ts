@@ -31,6 +31,8 @@ describe('summarizeCues', () => {
       text: 'Shoulders down',
       focusRegions: ['shoulder-left', 'shoulder-right'],
       isReached: true,
+      isAdded: false,
+      isKept: false,
       figures: {
         participants: 3,
         tension: 4,
@@ -43,7 +45,7 @@ describe('summarizeCues', () => {
 
   it('withholds every breakdown of a cue fewer than K participants answered, and shows an unanswered cue as zeros', () => {
     const [, second, third] = summarizeCues(cues, figures, 3);
-    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], isReached: true, figures: null });
+    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], isReached: true, isAdded: false, isKept: false, figures: null });
     expect(third?.figures).toEqual({
       participants: 0,
       tension: 0,

@@ -18,6 +18,9 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'sequence/not_found': 404,
   'class/stale_revision': 409,
   'class/illegal_transition': 409,
+  'class/cue_limit': 409,
+  'sequence/cue_limit': 409,
+  'sequence/library': 409,
   'rate/limited': 429,
 };
 
@@ -25,6 +28,13 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer<S> {
   const parsed = schema.safeParse(req.body);
   if (!parsed.success) throw new AppError('input/invalid', 'The request is not valid.', formatIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Parses a route's parameters with their shared schema or throws `input/invalid`. */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError('input/invalid', 'The address is not valid.', formatIssues(parsed.error));
   return parsed.data;
 }
 

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import { bySequencePosition, isSequenceCue, sequencePositions } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
@@ -43,15 +44,24 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       Promise.all(recent.map((o) => Promise.all([storage.flags.figures(o.record.id), storage.classes.listTransitions(o.record.id)]))),
       storage.flags.flaggersOfClasses(ids),
     ]);
-    const classes = recent.map(({ record, participants }, i) => ({
-      classId: record.id,
-      participants,
-      cueCount: record.cues.length,
-      shownCues: perClass[i]![1].filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.cueIndex),
-      figures: perClass[i]![0],
-      flaggers: flaggers.filter((f) => f.classId === record.id),
-    }));
-    return buildInsights(classes, (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
+    // Cues added during a class are not the sequence's: left out, and the others compared by their place in it.
+    const classes = recent.map(({ record, participants }, i) => {
+      const positions = sequencePositions(record.cues);
+      const [figures, transitions] = perClass[i]!;
+      const shown = transitions.filter((t) => t.status === 'running' || t.status === 'paused');
+      return {
+        classId: record.id,
+        participants,
+        cueCount: record.cues.filter(isSequenceCue).length,
+        shownCues: bySequencePosition(shown, positions).map((t) => t.cueIndex),
+        figures: { cues: bySequencePosition(figures.cues, positions), groups: bySequencePosition(figures.groups, positions) },
+        flaggers: bySequencePosition(
+          flaggers.filter((f) => f.classId === record.id),
+          positions,
+        ),
+      };
+    });
+    return buildInsights(classes, (recent.at(-1)?.record.cues ?? []).filter(isSequenceCue).map((c) => c.text), k);
   }
 
   return {
@@ -72,7 +82,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
         threshold(record.instructorId),
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+      const canKeepCues = record.instructorId === viewer.id && record.status === 'ended';
+      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now(), canKeepCues });
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */
@@ -122,19 +133,26 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       const k = Math.max(...ks, viewer.role === 'lead' ? await storage.clinic.getThreshold() : 0);
       const trend = buildTrend(
         sequenceId,
-        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
-          classId: record.id,
-          title: record.title,
-          language: record.language,
-          status: record.status,
-          createdAt: record.createdAt,
-          cues: record.cues,
-          participants,
-          // Not counted before the class's feedback window closes (see the summary).
-          ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
-          tallies: tallies.filter((t) => t.classId === record.id),
-          reachedCues: new Set(reached.filter((r) => r.classId === record.id).map((r) => r.cueIndex)),
-        })),
+        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => {
+          // Cues added during a class are not the sequence's: left out, the others compared by their place in it.
+          const positions = sequencePositions(record.cues);
+          return {
+            classId: record.id,
+            title: record.title,
+            language: record.language,
+            status: record.status,
+            createdAt: record.createdAt,
+            cues: record.cues.filter(isSequenceCue),
+            participants,
+            // Not counted before the class's feedback window closes (see the summary).
+            ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
+            tallies: bySequencePosition(
+              tallies.filter((t) => t.classId === record.id),
+              positions,
+            ),
+            reachedCues: new Set(bySequencePosition(reached.filter((r) => r.classId === record.id), positions).map((r) => r.cueIndex)),
+          };
+        }),
         k,
       );
       const insights = await insightsOf(overviews, k);
