@@ -192,6 +192,7 @@ describe('HTTP routes', () => {
     sequenceId: ownerSequence.id,
     accountId: ownerAccountId,
     code: ownerClass.class.code,
+    cueIndex: '0',
     rest: 'x',
   });
   /** A body that would be accepted if the caller were allowed, so what refuses it is the permission. */
