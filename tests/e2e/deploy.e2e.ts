@@ -126,12 +126,15 @@ test('a class runs through the documented nginx (TLS, WebSocket upgrades) in fro
   const schema = await createTestSchema();
   cleanups.push(() => schema.drop());
   const processes = await Promise.all(
-    [0, 1].map(() => spawnServer({ entry: 'built', databaseUrl: schema.url, redisUrl: REDIS_URL, env: { TRUST_PROXY: 'loopback' } })),
+    [0, 1].map(async () => {
+      const server = await spawnServer({ entry: 'built', databaseUrl: schema.url, redisUrl: REDIS_URL, env: { TRUST_PROXY: 'loopback' } });
+      cleanups.push(async () => {
+        await server.stop();
+        removeDataDir(server);
+      });
+      return server;
+    }),
   );
-  for (const server of processes) cleanups.push(async () => {
-    await server.stop();
-    removeDataDir(server);
-  });
   const upstreamPorts = processes.map((server) => Number(new URL(server.url).port)) as [number, number];
   const upstreams = upstreamPorts.map((port) => `127.0.0.1:${port}`);
 
