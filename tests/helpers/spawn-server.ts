@@ -37,7 +37,8 @@ export interface SpawnOptions {
 
 const ENTRY_ARGS = {
   source: ['--import', 'tsx', 'server/index.ts'],
-  built: ['dist/server/server/index.js'],
+  // BENCH_CPU_PROF=DIR: each compiled server writes a CPU profile there when it exits (for Chromium's DevTools).
+  built: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'dist/server/server/index.js'],
 };
 
 export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
