@@ -9,7 +9,7 @@ import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { ClassSummary } from '../../shared/schemas/summary.js';
 import { cue, endClassOnTablet, joinPhone } from './class-steps.js';
-import { expect, expectAccessible, newTablet, screenshot, test } from './fixtures.js';
+import { expect, expectAccessible, newTablet, PHONE, screenshot, test } from './fixtures.js';
 
 const own = {
   title: 'Neck and shoulders',
@@ -142,4 +142,11 @@ test('Add a cue mid-class reaches two phones, takes flags, shows as added in the
   await czechJaw.scrollIntoViewIfNeeded();
   await expectAccessible(desk, 'summary with an added cue in Czech');
   await screenshot(desk, 'tablet-summary-added-cue-cs');
+
+  // The summary read on a phone: the added cue's tag and Keep fit the narrow column.
+  await desk.setViewportSize(PHONE);
+  const rest = desk.getByRole('article').filter({ hasText: 'Přidáno během lekce' }).last();
+  await rest.scrollIntoViewIfNeeded();
+  await expectAccessible(desk, 'summary with an added cue on a phone');
+  await screenshot(desk, 'phone-summary-added-cue-cs');
 });
