@@ -63,7 +63,7 @@ const fontPx = (page: Page, selector: string) =>
 // NOT DONE: written under heavy load, this story has not yet passed end to end once (its last run passed the
 // lobby, Show join code, the back flag as text, the clicker keys and Paused, then timed out in the End dialog's
 // axe check). Marked fixme so the rest of the suite lands; the closing note lists it as open work.
-test.fixme('a class on the tablet from lobby to ended, legible from the mat and driven by a clicker', async ({ browser, server }) => {
+test('a class on the tablet from lobby to ended, legible from the mat and driven by a clicker', async ({ browser, server }) => {
   test.setTimeout(600_000);
   const { desk, code } = await openClassOnTablet(browser, server.url);
 
