@@ -17,6 +17,7 @@ const summary: ClassSummary = {
   endedAt: T + 600_000,
   feedbackClosesAt: T + 2_400_000,
   isFeedbackPending: false,
+  feedbackSoFar: null,
   canKeepCues: true,
   participants: 5,
   threshold: 3,
