@@ -23,7 +23,7 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.needToStop': 'Musím přestat',
   'participant.needToStopHint': 'Ostrá bolest nebo závrať? Dejte anonymně vědět lektorovi.',
   'participant.alertSent': 'Lektor byl upozorněn. Přestaňte, odpočívejte a počkejte na něj.',
-  'participant.noted': '{kind}: zaznamenáno',
+  'participant.noted': '{kind} zapsáno',
   'participant.undo': 'Zpět',
   'participant.where': 'Kde? (nepovinné)',
   'participant.strength': 'Jak silně? (nepovinné)',
