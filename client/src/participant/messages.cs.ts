@@ -34,7 +34,7 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.unsent': 'Offline. Klepnutí ({n}) se uložila a odešlou se po připojení.',
   'participant.timeLeft': 'Zbývající čas',
   'figure.label': 'Postava',
-  'figure.front': 'Zepředu',
+  'figure.front': 'Zpředu',
   'figure.back': 'Zezadu',
   // after class (issue 6)
   'feedback.intro': 'Anonymně, zabere to jen chvilku.',
