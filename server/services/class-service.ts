@@ -8,7 +8,7 @@ import type { FeedbackSubmit } from '../../shared/schemas/feedback.js';
 import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
 import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
-import { MAX_FLAGS_PER_PARTICIPANT_CUE, MAX_PARTICIPANTS_PER_CLASS, undoableSince } from '../domain/flag-rules.js';
+import { DEFAULT_MAX_PARTICIPANTS_PER_CLASS, MAX_FLAGS_PER_PARTICIPANT_CUE, undoableSince } from '../domain/flag-rules.js';
 import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import { instructorState, publicState } from '../domain/projections.js';
 import { canUseSequence } from '../domain/clinic-rules.js';
@@ -30,6 +30,8 @@ export interface ClassServiceDeps {
   now: () => number;
   /** How long after the end phones may send feedback. */
   feedbackWindowMs?: number;
+  /** How many participants one class takes. */
+  maxParticipants?: number;
   /** Where a timer that failed for another reason than a lost race (storage unreachable) is reported. */
   onTimerError?: (error: unknown) => void;
 }
@@ -37,6 +39,7 @@ export interface ClassServiceDeps {
 export function createClassService(deps: ClassServiceDeps) {
   const { storage, live, now } = deps;
   const feedbackWindowMs = deps.feedbackWindowMs ?? DEFAULT_FEEDBACK_WINDOW_MS;
+  const maxParticipants = deps.maxParticipants ?? DEFAULT_MAX_PARTICIPANTS_PER_CLASS;
   const onTimerError = deps.onTimerError ?? (() => {});
   let sweepTimer: NodeJS.Timeout | undefined;
   const timers = createClassTimers((classId, revision) => {
@@ -162,8 +165,8 @@ export function createClassService(deps: ClassServiceDeps) {
         if (!existing) throw new AppError('class/not_found', 'This class has ended: it takes no new participants.');
         return { record, participantId: existing };
       }
-      const joined = await storage.participants.upsert(record.id, tokenHash, now(), MAX_PARTICIPANTS_PER_CLASS);
-      if (!joined) throw new AppError('class/full', `This class already has ${MAX_PARTICIPANTS_PER_CLASS} participants.`);
+      const joined = await storage.participants.upsert(record.id, tokenHash, now(), maxParticipants);
+      if (!joined) throw new AppError('class/full', `This class already has ${maxParticipants} participants.`);
       if (joined.isNew) live.presenceChanged(record.id);
       return { record, participantId: joined.id };
     },
