@@ -33,7 +33,7 @@ async function undoBarAnimation(page: Page): Promise<string> {
 }
 
 // The machine is shared: generous time per test, while every wait inside still polls.
-test.describe.configure({ timeout: 240_000, retries: 1 });
+test.describe.configure({ timeout: 240_000 });
 
 /** Starts the class; auto-advance stays off (its default), so a timed cue does not move on (and close the panel) mid-test. */
 async function start(desk: Page): Promise<void> {
