@@ -88,7 +88,17 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
     // The class id orders the comments: the same summary every time, unrelated to who wrote what or when.
     feedback: isFeedbackPending ? null : summarizeFeedback(input.feedback, threshold, facts.id),
     isFeedbackPending,
+    feedbackSoFar: isFeedbackPending && facts.status === 'ended' ? feedbackInSteps(input.feedback.length, threshold) : null,
   };
+}
+
+/**
+ * How many answers have come, counted in whole steps of K while the window is open: the ended tablet can say
+ * "3 or more so far" without a count that moves with each answer and so dates it.
+ */
+export function feedbackInSteps(answers: number, threshold: number): number {
+  const step = Math.max(1, threshold);
+  return Math.floor(answers / step) * step;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { RateLimitedError } from '../rate-limits.js';
 import { formatIssues } from '../realtime/handle.js';
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
@@ -31,6 +32,7 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (error instanceof AppError) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
       res.status(statusByCode[error.code] ?? 400).json({ error: error.toJSON() });
       return;
     }

@@ -23,6 +23,7 @@ import { feedbackScore } from '../domain/summary.js';
 import type { AccountChange, ClinicFilter, SequenceRecord, Storage } from '../storage/storage.js';
 import type { AuthService } from './auth-service.js';
 import { hashPassword } from './passwords.js';
+import { copyLibraryToOwn } from './sequence-service.js';
 
 export const CLINIC_PAGE_SIZE = 20;
 /** The overview reads at most this many classes: a busy clinic's year. */
@@ -201,7 +202,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     async takeCopy(sequenceId: string, viewer: Viewer): Promise<Sequence> {
       const sequence = await clinic.findSequence(sequenceId);
       if (!sequence?.isLibrary || !canUseSequence(sequence, viewer)) throw new AppError('sequence/not_found', 'No such sequence.');
-      return clinic.copyToOwn(viewer.id, sequence, now());
+      return copyLibraryToOwn(storage, viewer.id, sequence, now());
     },
 
     /** The lead retires a library sequence, its sharer withdraws it; its classes and trends stay. */

@@ -95,6 +95,12 @@ export interface ClassSummary {
    * summary cannot time an answer and tie its comment, rating and feeling together. The page says so.
    */
   isFeedbackPending: boolean;
+  /**
+   * While an ended class's feedback is pending: how many answers came so far, rounded down to a multiple of
+   * `threshold` (0, K, 2K…), so the count moves only once K more have come and cannot date one answer. Null
+   * before the end and once the feedback is published (then `feedback.answers` is exact).
+   */
+  feedbackSoFar: number | null;
 }
 
 /** One line of the list of past classes. */

@@ -8,6 +8,11 @@ import { expect, newPhone, newTablet } from './fixtures.js';
  */
 export async function openClassOnTablet(browser: Browser, url: string, sequence: number | string = 0): Promise<{ desk: Page; code: string }> {
   const { page: desk } = await newTablet(browser);
+  return { desk, code: await openClassOn(desk, url, sequenceIndex) };
+}
+
+/** The same steps on a tablet page the caller made; returns the class's join code. */
+export async function openClassOn(desk: Page, url: string, sequenceIndex = 0): Promise<string> {
   await desk.goto(`${url}/instructor`);
   const create = desk.getByRole('button', { name: 'Create account' });
   const signIn = desk.getByRole('button', { name: 'Sign in' });
@@ -20,16 +25,21 @@ export async function openClassOnTablet(browser: Browser, url: string, sequence:
   await (typeof sequence === 'number' ? openClass.nth(sequence) : card(sequence).getByRole('button', { name: 'Open class' })).click();
   const joinCode = desk.getByRole('region', { name: 'Join code' });
   await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
-  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
+  return /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0];
 }
 
 /** A phone that opened the class's join address, pressed Join and waits in the lobby. */
 export async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
   const { page } = await newPhone(browser);
-  await page.goto(`${url}/join/${code}`);
+  await joinOn(page, `${url}/join/${code}`);
+  return page;
+}
+
+/** The same steps on a phone page the caller made, from the class's join address. */
+export async function joinOn(page: Page, joinUrl: string): Promise<void> {
+  await page.goto(joinUrl);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByText('Waiting for the class to start')).toBeVisible();
-  return page;
 }
 
 /** The phone's current cue, by its contract name. */

@@ -133,6 +133,9 @@ describe('the shared library', () => {
     const [starter] = await colleague.json<LibrarySequence[]>('GET', '/api/library');
     const copy = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
     expect(copy).toMatchObject({ title: starter!.title, cues: starter!.cues });
+    // A second copy is told apart from the first in the instructor's list.
+    const second = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
+    expect(second).toMatchObject({ title: `${starter!.title} (2)`, cues: starter!.cues });
     await colleague.json('PUT', `/api/sequences/${copy.id}`, { title: 'Mine now', language: copy.language, cues: copy.cues });
     expect((await colleague.json<LibrarySequence[]>('GET', '/api/library'))[0]).toMatchObject({ title: starter!.title, version: 1 });
     // Editing the library in place is the lead's; an instructor is refused and nothing changes.

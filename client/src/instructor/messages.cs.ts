@@ -199,7 +199,7 @@ export const cs: Record<keyof typeof en, string> = {
   'live.endExplain': 'Všem telefonům se zobrazí formulář zpětné vazby. Ukončenou lekci už nelze obnovit.',
   'live.openSummary': 'Otevřít souhrn',
   'live.feedbackSent': 'Poslali zpětnou vazbu',
-  'live.feedbackWithheld': 'Zpětnou vazbu zatím poslalo méně než {k} telefonů. Přesný počet se ukáže od {k}, aby nikoho nešlo poznat.',
+  'live.feedbackInSteps': 'Do té doby se počítá po {k}, aby žádnou odpověď nešlo spojit s okamžikem odeslání. V {time} se v souhrnu objeví všechny odpovědi najednou.',
   'live.feedbackUntil': 'Telefony mohou posílat zpětnou vazbu do {time}.',
   'live.pausedBanner': 'Pozastaveno',
   'live.pausedHint': 'Pokračujte tlačítkem, mezerníkem nebo klávesou B',

@@ -197,7 +197,7 @@ export const en = {
   'live.endExplain': 'Every phone turns to the feedback form. An ended class cannot be resumed.',
   'live.openSummary': 'Open summary',
   'live.feedbackSent': 'Sent feedback',
-  'live.feedbackWithheld': 'Fewer than {k} phones have sent feedback so far. The exact number shows from {k} on, so no one can be singled out.',
+  'live.feedbackInSteps': 'Counted in steps of {k} until then, so no answer can be tied to when it was sent. At {time} every answer appears in the summary at once.',
   'live.feedbackUntil': 'Phones can send feedback until {time}.',
   'live.pausedBanner': 'Paused',
   'live.pausedHint': 'Resume with the button, Space or B',
