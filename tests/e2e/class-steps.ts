@@ -8,11 +8,11 @@ import { expect, newPhone, newTablet } from './fixtures.js';
  */
 export async function openClassOnTablet(browser: Browser, url: string, sequence: number | string = 0): Promise<{ desk: Page; code: string }> {
   const { page: desk } = await newTablet(browser);
-  return { desk, code: await openClassOn(desk, url, sequenceIndex) };
+  return { desk, code: await openClassOn(desk, url, sequence) };
 }
 
 /** The same steps on a tablet page the caller made; returns the class's join code. */
-export async function openClassOn(desk: Page, url: string, sequenceIndex = 0): Promise<string> {
+export async function openClassOn(desk: Page, url: string, sequence: number | string = 0): Promise<string> {
   await desk.goto(`${url}/instructor`);
   const create = desk.getByRole('button', { name: 'Create account' });
   const signIn = desk.getByRole('button', { name: 'Sign in' });
