@@ -4,15 +4,15 @@ import { expect, newPhone, newTablet } from './fixtures.js';
 
 /**
  * Signs in on a tablet (creating the account on a fresh server), opens a class from the starter sequence at
- * `sequenceIndex`, and returns the tablet and the class's join code.
+ * `sequence` (its place in the list, or its title), and returns the tablet and the class's join code.
  */
-export async function openClassOnTablet(browser: Browser, url: string, sequenceIndex = 0): Promise<{ desk: Page; code: string }> {
+export async function openClassOnTablet(browser: Browser, url: string, sequence: number | string = 0): Promise<{ desk: Page; code: string }> {
   const { page: desk } = await newTablet(browser);
-  return { desk, code: await openClassOn(desk, url, sequenceIndex) };
+  return { desk, code: await openClassOn(desk, url, sequence) };
 }
 
 /** The same steps on a tablet page the caller made; returns the class's join code. */
-export async function openClassOn(desk: Page, url: string, sequenceIndex = 0): Promise<string> {
+export async function openClassOn(desk: Page, url: string, sequence: number | string = 0): Promise<string> {
   await desk.goto(`${url}/instructor`);
   const create = desk.getByRole('button', { name: 'Create account' });
   const signIn = desk.getByRole('button', { name: 'Sign in' });
@@ -20,7 +20,9 @@ export async function openClassOn(desk: Page, url: string, sequenceIndex = 0): P
   await desk.getByLabel('E-mail').fill('lead@clinic.test');
   await desk.getByLabel('Password').fill('correct horse battery');
   await ((await create.isVisible()) ? create : signIn).click();
-  await desk.getByRole('button', { name: 'Open class' }).nth(sequenceIndex).click();
+  const openClass = desk.getByRole('button', { name: 'Open class' });
+  const card = (title: string) => desk.getByRole('listitem').filter({ has: desk.getByRole('heading', { name: title, exact: true }) });
+  await (typeof sequence === 'number' ? openClass.nth(sequence) : card(sequence).getByRole('button', { name: 'Open class' })).click();
   const joinCode = desk.getByRole('region', { name: 'Join code' });
   await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
   return /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0];
