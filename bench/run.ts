@@ -20,7 +20,7 @@
 import { fileURLToPath } from 'node:url';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
 import { closeAllSockets, connectInstructor, openClass, signUp, type Instructor } from '../tests/helpers/clients.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
+import { ONE_BIG_CLASS, removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
 import { estimateOffset } from './clock.js';
 import { measureFanout, type FanoutResult } from './fanout.js';
 import { measureIngest, type IngestResult } from './ingest.js';
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
 
   try {
     log('starting Attune, the bare server and the participants');
-    const server = await spawnServer({ entry: 'built' });
+    const server = await spawnServer({ entry: 'built', env: ONE_BIG_CLASS });
     stoppers.push(async () => {
       await server.stop();
       removeDataDir(server);

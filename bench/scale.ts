@@ -6,7 +6,7 @@
  */
 import { signUp } from '../tests/helpers/clients.js';
 import { createTestSchema } from '../tests/helpers/postgres-schema.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
+import { ONE_BIG_CLASS, removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
 import { measureFanout, type FanoutResult, type ServerName } from './fanout.js';
 import { measureIngest, type IngestResult } from './ingest.js';
 import type { ipcClient } from './ipc.js';
@@ -56,7 +56,7 @@ async function startOnPostgres(processes: number, redisUrl?: string) {
   const schema = await createTestSchema();
   // Started together, as the multi-process tests do: both run the migrations against the empty schema at once.
   const servers = await Promise.all(
-    Array.from({ length: processes }, () => spawnServer({ entry: 'built', databaseUrl: schema.url, redisUrl })),
+    Array.from({ length: processes }, () => spawnServer({ entry: 'built', databaseUrl: schema.url, redisUrl, env: ONE_BIG_CLASS })),
   );
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAllSockets, connect, connectInstructor, emitAck, openClass, signUp } from '../tests/helpers/clients.js';
-import { removeDataDir, spawnServer } from '../tests/helpers/spawn-server.js';
+import { ONE_BIG_CLASS, removeDataDir, spawnServer } from '../tests/helpers/spawn-server.js';
 
 const option = (name: string, fallback: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const PARTICIPANTS = Number(option('participants', '1000'));
@@ -43,7 +43,7 @@ function summarize(path: string): { name: string; count: number; bytes: number }
 const rssMb = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 async function main() {
-  const server = await spawnServer({ entry: 'built', env: { NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2', LOG_LEVEL: 'info' } });
+  const server = await spawnServer({ entry: 'built', env: { ...ONE_BIG_CLASS, NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2', LOG_LEVEL: 'info' } });
   const pid = server.process.pid!;
   try {
     const instructor = await signUp(server.url);

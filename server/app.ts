@@ -35,7 +35,7 @@ import type { Storage } from './storage/storage.js';
 
 export interface AppDeps {
   /** The feedback window and retention default to the configuration's defaults when left out. */
-  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR' | 'TRUST_PROXY'> & Partial<Pick<Config, 'FEEDBACK_WINDOW_MINUTES' | 'RETENTION_DAYS'>>;
+  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR' | 'TRUST_PROXY'> & Partial<Pick<Config, 'FEEDBACK_WINDOW_MINUTES' | 'RETENTION_DAYS' | 'MAX_PARTICIPANTS_PER_CLASS'>>;
   storage: Storage;
   logger: Logger;
   /** Set when several processes serve together (REDIS_URL); the caller opened it and closes it after `close()`. */
@@ -82,6 +82,7 @@ export function createApp(deps: AppDeps): App {
     live,
     now,
     feedbackWindowMs,
+    maxParticipants: config.MAX_PARTICIPANTS_PER_CLASS,
     onTimerError: (err) => logger.error({ err }, 'class timer failed'),
   });
   const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now, trustProxy });

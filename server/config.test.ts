@@ -46,6 +46,7 @@ describe('after-class settings', () => {
     const config = parseConfig({});
     expect(config.FEEDBACK_WINDOW_MINUTES).toBe(30);
     expect(config.RETENTION_DAYS).toBe(90);
+    expect(config.MAX_PARTICIPANTS_PER_CLASS).toBe(300);
   });
 
   it('take other values, and refuse none or a negative one', () => {

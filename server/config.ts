@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_FEEDBACK_WINDOW_MS } from './domain/feedback-rules.js';
+import { DEFAULT_MAX_PARTICIPANTS_PER_CLASS } from './domain/flag-rules.js';
 import { DEFAULT_RETENTION_MS } from './services/retention.js';
 
 const configSchema = z.object({
@@ -61,6 +62,11 @@ const configSchema = z.object({
   JOIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().positive().default(150),
   /** Join attempts from all addresses together per minute (a guesser with many addresses). */
   JOIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  /**
+   * Participants one class takes (a leaked code cannot fill a class without bound). The default is 15 times a
+   * real group lesson; a hall that teaches more raises it (the bench runs its 1,000-participant class so).
+   */
+  MAX_PARTICIPANTS_PER_CLASS: z.coerce.number().int().positive().default(DEFAULT_MAX_PARTICIPANTS_PER_CLASS),
   /** Folder of the built client. */
   CLIENT_DIR: z.string().min(1).default('dist/client'),
   /** pino level; `silent` in tests. */

@@ -22,4 +22,4 @@ export const TREND_WINDOW_MS = 30_000;
 export const MAX_FLAGS_PER_PARTICIPANT_CUE = 20;
 
 /** The most participants one class takes (see docs/reliability.md): a large hall, far beyond a group lesson. */
-export const MAX_PARTICIPANTS_PER_CLASS = 300;
+export const DEFAULT_MAX_PARTICIPANTS_PER_CLASS = 300;

@@ -19,6 +19,7 @@ import type { SequenceInsights } from '../../shared/schemas/summary.js';
 import { buildClinicOverview, type OverviewClass } from '../domain/clinic-overview.js';
 import { canEditSequence, canRetireSequence, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
 import type { Feeling } from '../../shared/feedback.js';
+import { isSequenceCue } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { feedbackScore } from '../domain/summary.js';
@@ -27,6 +28,7 @@ import type { AuthService } from './auth-service.js';
 import { loadInsightClasses } from './insight-classes.js';
 import { hashPassword } from './passwords.js';
 import { createThresholds } from './thresholds.js';
+import { copyLibraryToOwn } from './sequence-service.js';
 
 export const CLINIC_PAGE_SIZE = 20;
 /** The overview reads at most this many classes: a busy clinic's year. */
@@ -68,7 +70,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     const insights = new Map<string, SequenceInsights>();
     for (const [id, group] of recent) {
       const k = kOf(families.get(id)!.map((o) => o.record.instructorId));
-      const newestCues = group.at(-1)!.record.cues.map((c) => c.text);
+      const newestCues = group.at(-1)!.record.cues.filter(isSequenceCue).map((c) => c.text);
       insights.set(id, buildInsights(group.map((o) => loaded.get(o.record.id)!), newestCues, k));
     }
     return insights;
@@ -218,7 +220,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     async takeCopy(sequenceId: string, viewer: Viewer): Promise<Sequence> {
       const sequence = await clinic.findSequence(sequenceId);
       if (!sequence?.isLibrary || !canUseSequence(sequence, viewer)) throw new AppError('sequence/not_found', 'No such sequence.');
-      return clinic.copyToOwn(viewer.id, sequence, now());
+      return copyLibraryToOwn(storage, viewer.id, sequence, now());
     },
 
     /** The lead retires a library sequence, its sharer withdraws it; its classes and trends stay. */

@@ -3,6 +3,7 @@
  * many classes and sequences there are: the trend page's one sequence and the lead's overview of every
  * sequence read it the same way.
  */
+import { bySequencePosition, isSequenceCue, sequencePositions } from '../domain/added-cues.js';
 import type { FlagGroup } from '../domain/summary.js';
 import type { InsightClassInput } from '../domain/insights.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
@@ -16,7 +17,13 @@ export async function loadInsightClasses(storage: Storage, overviews: ClassOverv
     storage.flags.regionsOfClasses(ids),
   ]);
   return overviews.map(({ record, participants }) => {
-    const of = <T extends { classId: string }>(rows: T[]) => rows.filter((r) => r.classId === record.id);
+    // Cues added during a class are not the sequence's: left out, the others indexed by their place in it.
+    const positions = sequencePositions(record.cues);
+    const of = <T extends { classId: string; cueIndex: number }>(rows: T[]) =>
+      bySequencePosition(
+        rows.filter((r) => r.classId === record.id),
+        positions,
+      ).map(({ classId: _, ...row }) => row);
     // The rule reads a region's flags per cue and kind; strength does not matter to it.
     const groups: FlagGroup[] = of(regions).flatMap(({ cueIndex, region, tension, relief }) => [
       ...(tension > 0 ? [{ cueIndex, kind: 'tension' as const, region, strength: null, flags: tension }] : []),
@@ -25,10 +32,10 @@ export async function loadInsightClasses(storage: Storage, overviews: ClassOverv
     return {
       classId: record.id,
       participants,
-      cueTexts: record.cues.map((c) => c.text),
+      cueTexts: record.cues.filter(isSequenceCue).map((c) => c.text),
       shownCues: of(reached).map((r) => r.cueIndex),
-      figures: { cues: of(tallies).map(({ classId: _, ...tally }) => tally), groups },
-      flaggers: of(flaggers).map(({ classId: _, ...counted }) => counted),
+      figures: { cues: of(tallies), groups },
+      flaggers: of(flaggers),
     };
   });
 }

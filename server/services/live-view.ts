@@ -14,7 +14,7 @@ import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createCoalescer } from './coalescer.js';
 
-/** At most ten tally, presence or alert messages a second per class reach the tablet. */
+/** A class's tablet gets tally, presence and alert messages at once while quiet, and ten a second under a burst. */
 export const LIVE_INTERVAL_MS = 100;
 
 export interface LiveViewDeps {

@@ -5,6 +5,7 @@
  */
 import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import { bySequencePosition, isSequenceCue, sequencePositions } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
@@ -37,7 +38,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
   /** The insights of these classes (oldest first), named by the newest one's cues. */
   async function insightsOf(overviews: ClassOverview[], k: number): Promise<SequenceInsights> {
     const recent = overviews.slice(-INSIGHT_MAX_CLASSES);
-    return buildInsights(await loadInsightClasses(storage, recent), (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
+    const newest = recent.at(-1)?.record.cues.filter(isSequenceCue) ?? [];
+    return buildInsights(await loadInsightClasses(storage, recent), newest.map((c) => c.text), k);
   }
 
   return {
@@ -59,7 +61,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
         namesInstructor(record.instructorId, viewer) ? storage.accounts.findById(record.instructorId) : null,
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+      const canKeepCues = record.instructorId === viewer.id && record.status === 'ended';
+      const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now(), canKeepCues });
       return instructor ? { ...summary, instructorEmail: instructor.email } : summary;
     },
 
@@ -107,20 +110,27 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       ]);
       const trend = buildTrend(
         sequenceId,
-        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
-          classId: record.id,
-          title: record.title,
-          language: record.language,
-          status: record.status,
-          createdAt: record.createdAt,
-          cues: record.cues,
-          sequenceVersion: record.sequenceVersion,
-          participants,
-          // Not counted before the class's feedback window closes (see the summary).
-          ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
-          tallies: tallies.filter((t) => t.classId === record.id),
-          reachedCues: new Set(reached.filter((r) => r.classId === record.id).map((r) => r.cueIndex)),
-        })),
+        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => {
+          // Cues added during a class are not the sequence's: left out, the others compared by their place in it.
+          const positions = sequencePositions(record.cues);
+          return {
+            classId: record.id,
+            title: record.title,
+            language: record.language,
+            status: record.status,
+            createdAt: record.createdAt,
+            cues: record.cues.filter(isSequenceCue),
+            sequenceVersion: record.sequenceVersion,
+            participants,
+            // Not counted before the class's feedback window closes (see the summary).
+            ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
+            tallies: bySequencePosition(
+              tallies.filter((t) => t.classId === record.id),
+              positions,
+            ),
+            reachedCues: new Set(bySequencePosition(reached.filter((r) => r.classId === record.id), positions).map((r) => r.cueIndex)),
+          };
+        }),
         k,
       );
       const insights = await insightsOf(overviews, k);

@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Storage } from './storage.js';
 
 /** Opens (creating when missing) `attune.sqlite` in `dataDir` and brings its schema up to date. */
@@ -17,7 +18,7 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
   return createKyselyStorage(db, isSqliteUniqueViolation, () => false);

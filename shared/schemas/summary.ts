@@ -35,6 +35,10 @@ export interface CueSummary {
   focusRegions: RegionId[];
   /** Whether the class ever showed this cue. An unreached cue's zeros mean "not asked", not "nobody flagged". */
   isReached: boolean;
+  /** The instructor added this cue during the class: it is not one of the sequence's. */
+  isAdded: boolean;
+  /** An added cue the instructor has since kept in the sequence (**Keep in the sequence**). */
+  isKept: boolean;
   /** Null when withheld: more than none but fewer than `threshold` participants flagged this cue. */
   figures: CueFigures | null;
 }
@@ -100,6 +104,14 @@ export interface ClassSummary {
    * summary cannot time an answer and tie its comment, rating and feeling together. The page says so.
    */
   isFeedbackPending: boolean;
+  /**
+   * While an ended class's feedback is pending: how many answers came so far, rounded down to a multiple of
+   * `threshold` (0, K, 2K…), so the count moves only once K more have come and cannot date one answer. Null
+   * before the end and once the feedback is published (then `feedback.answers` is exact).
+   */
+  feedbackSoFar: number | null;
+  /** Whether the reader may keep this class's added cues in its sequence: the class is theirs and has ended. */
+  canKeepCues: boolean;
 }
 
 /** One line of the list of past classes. */

@@ -51,6 +51,8 @@ export interface TestServerOptions {
   logger?: Logger;
   /** FEEDBACK_WINDOW_MINUTES: a short one lets a test see the window close. */
   feedbackWindowMinutes?: number;
+  /** MAX_PARTICIPANTS_PER_CLASS instead of the default. */
+  maxParticipantsPerClass?: number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -82,7 +84,7 @@ async function listen(dataDir: string, port: number, options: TestServerOptions)
   const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl, logger });
   const redis = options.redisUrl ? await openRedis(options.redisUrl, logger) : undefined;
   const app = createApp({
-    config: { CLIENT_DIR: testClientDir(), PUBLIC_URL: undefined, TRUST_PROXY: options.trustProxy ?? false, FEEDBACK_WINDOW_MINUTES: options.feedbackWindowMinutes },
+    config: { CLIENT_DIR: testClientDir(), PUBLIC_URL: undefined, TRUST_PROXY: options.trustProxy ?? false, FEEDBACK_WINDOW_MINUTES: options.feedbackWindowMinutes, MAX_PARTICIPANTS_PER_CLASS: options.maxParticipantsPerClass },
     storage,
     redis,
     logger,

@@ -133,6 +133,9 @@ describe('the shared library', () => {
     const [starter] = await colleague.json<LibrarySequence[]>('GET', '/api/library');
     const copy = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
     expect(copy).toMatchObject({ title: starter!.title, cues: starter!.cues });
+    // A second copy is told apart from the first in the instructor's list.
+    const second = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
+    expect(second).toMatchObject({ title: `${starter!.title} (2)`, cues: starter!.cues });
     await colleague.json('PUT', `/api/sequences/${copy.id}`, { title: 'Mine now', language: copy.language, cues: copy.cues });
     expect((await colleague.json<LibrarySequence[]>('GET', '/api/library'))[0]).toMatchObject({ title: starter!.title, version: 1 });
     // Editing the library in place is the lead's; an instructor is refused and nothing changes.
@@ -191,10 +194,12 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
     expect(summary.cues[0]!.figures).toBeNull();
     const csv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
     expect(csv).not.toContain('Calm.');
-    // The colleague's own page shows the same figures, without naming them to themselves.
+    // The colleague's own page shows the same figures, without naming them to themselves (and only they may keep
+    // a cue added during their class in their sequence).
     const { instructorEmail, ...figures } = summary;
     expect(instructorEmail).toBe('ana@clinic.test');
-    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual(figures);
+    expect(summary.canKeepCues).toBe(false);
+    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual({ ...figures, canKeepCues: true });
   });
 
   it('names the colleague to the lead on the summary and in its exports; the colleague’s own exports stay as they were', async () => {

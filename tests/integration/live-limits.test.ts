@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/schemas/alert.js';
-import { MAX_FLAGS_PER_PARTICIPANT_CUE, MAX_PARTICIPANTS_PER_CLASS } from '../../server/domain/flag-rules.js';
+import { MAX_FLAGS_PER_PARTICIPANT_CUE, DEFAULT_MAX_PARTICIPANTS_PER_CLASS } from '../../server/domain/flag-rules.js';
 import {
   closeAllSockets,
   connectInstructor,
@@ -128,18 +128,30 @@ describe('a flag flood on one cue', () => {
 });
 
 describe('the participant cap', () => {
-  it(`takes ${MAX_PARTICIPANTS_PER_CLASS} participants, refuses the next with class/full, and lets those in come back`, async () => {
+  it(`takes ${DEFAULT_MAX_PARTICIPANTS_PER_CLASS} participants, refuses the next with class/full, and lets those in come back`, async () => {
     const { class: opened } = await openClass(instructor);
-    const tokens = Array.from({ length: MAX_PARTICIPANTS_PER_CLASS }, () => randomUUID());
+    const tokens = Array.from({ length: DEFAULT_MAX_PARTICIPANTS_PER_CLASS }, () => randomUUID());
     for (let i = 0; i < tokens.length; i += 50) {
       await Promise.all(tokens.slice(i, i + 50).map((token) => connectParticipant(server.url, opened.code, token)));
     }
-    expect(await server.storage.participants.count(opened.classId)).toBe(MAX_PARTICIPANTS_PER_CLASS);
+    expect(await server.storage.participants.count(opened.classId)).toBe(DEFAULT_MAX_PARTICIPANTS_PER_CLASS);
     await expect(connectParticipant(server.url, opened.code)).rejects.toMatchObject({ data: { code: 'class/full' } });
-    expect(await server.storage.participants.count(opened.classId)).toBe(MAX_PARTICIPANTS_PER_CLASS);
+    expect(await server.storage.participants.count(opened.classId)).toBe(DEFAULT_MAX_PARTICIPANTS_PER_CLASS);
     // Someone already in (a reload) still gets back in.
     await expect(connectParticipant(server.url, opened.code, tokens[0])).resolves.toBeDefined();
   }, 60_000);
+
+  it('follows the MAX_PARTICIPANTS_PER_CLASS setting', async () => {
+    const small = await startTestServer({ maxParticipantsPerClass: 3 });
+    try {
+      const { class: opened } = await openClass(await signUp(small.url));
+      for (let i = 0; i < 3; i++) await connectParticipant(small.url, opened.code);
+      await expect(connectParticipant(small.url, opened.code)).rejects.toMatchObject({ data: { code: 'class/full', message: 'This class already has 3 participants.' } });
+      expect(await small.storage.participants.count(opened.classId)).toBe(3);
+    } finally {
+      await small.close();
+    }
+  });
 });
 
 describe('the threshold cannot be walked around', () => {
