@@ -9,13 +9,14 @@
  * 4. a phone in Chromium reloading on a throttled "fast 3G" network (reload.ts);
  * then it weighs the participant page; then
  * 5. many small classes (100 × 12 participants for 60 s) on a fresh Attune and the bare server (small-classes.ts);
- * 6. the cost of one tally update with 200 and 200,000 flags stored in the class (small-classes.ts).
+ * 6. the cost of one tally update with 200 and 200,000 flags stored in the class (small-classes.ts);
+ * 7. a server SIGKILLed mid-class and started again with `npm start`: time to /healthz (restart.ts).
  * Progress goes to stderr, the report (text, then markdown) to stdout. Stops by itself: a watchdog ends a run
  * that hangs.
  *
  * One workload alone: `npm run bench -- small-classes [--duration=60] [--classes=100] [--participants=12]`,
- * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]` (both may be named); `--duration=10` is a
- * smoke run.
+ * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]`, `npm run bench -- restart [--restarts=5]`
+ * (several may be named); `--duration=10` is a smoke run.
  */
 import { fileURLToPath } from 'node:url';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
@@ -45,7 +46,8 @@ import {
   type BenchResults,
 } from './report.js';
 import { measureScale } from './scale.js';
-import { smallClassesTable, tallyCostTable, printSections } from './small-classes-report.js';
+import { restartTable, smallClassesTable, tallyCostTable, printSections } from './small-classes-report.js';
+import { measureRestart } from './restart.js';
 import { measureSmallClasses, measureTallyCost } from './small-classes.js';
 import { sqliteFlags } from './stored-flags.js';
 import { openAttuneClass, openBareClass } from './targets.js';
@@ -221,13 +223,16 @@ function printReport(results: BenchResults): void {
 /** The workloads named on the command line (none: the whole bench) and their options. */
 function parseArgs(args: string[]) {
   const named = new Set(args.filter((arg) => !arg.startsWith('--')));
-  for (const name of named) if (name !== 'small-classes' && name !== 'tally-cost') throw new Error(`unknown workload ${name}: small-classes or tally-cost`);
+  const workloads = ['small-classes', 'tally-cost', 'restart'];
+  for (const name of named) if (!workloads.includes(name)) throw new Error(`unknown workload ${name}: ${workloads.join(', ')}`);
   const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
   const whole = named.size === 0;
   return {
     whole,
     smallClasses: whole || named.has('small-classes'),
     tallyCost: whole || named.has('tally-cost'),
+    restart: whole || named.has('restart'),
+    restarts: Number(option('restarts', '5')),
     durationS: Number(option('duration', '60')),
     classes: Number(option('classes', '100')),
     participantsPerClass: Number(option('participants', '12')),
@@ -250,6 +255,10 @@ async function measureSmallWorkloads(args: ReturnType<typeof parseArgs>): Promis
   if (args.tallyCost) {
     const rows = await measureTallyCost({ sizes: args.flagCounts, probes: args.probes, log });
     sections.push(['Cost of one tally update: a quiet class, one flag at a time, by flags stored in the class', tallyCostTable(rows)]);
+  }
+  if (args.restart) {
+    const result = await measureRestart({ restarts: args.restarts, log });
+    sections.push([`A server SIGKILLed mid-class and started again with npm start, ${result.restarts} times`, restartTable(result)]);
   }
   printSections(sections, `Attune bench (${new Date().toISOString()}, load average ${loadAverage().toFixed(2)}, ${describeMachine().cpu ?? ''})`);
 }

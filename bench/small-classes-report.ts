@@ -1,5 +1,6 @@
 /** The many-small-classes and tally-cost tables, against PRODUCT.md's budgets. */
 import { renderMarkdown, renderText } from './report.js';
+import type { RestartResult } from './restart.js';
 import type { SmallClassesResult, TallyCostRow } from './small-classes.js';
 
 type Table = Parameters<typeof renderText>[0];
@@ -44,6 +45,13 @@ export function tallyCostTable(rows: TallyCostRow[]): Table {
       ms(row.serverCpuMsPerFlag),
       base ? `${ratio(row.flagToTallyMs.p50, base.flagToTallyMs.p50)}× (p50), ${ratio(row.serverCpuMsPerFlag, base.serverCpuMsPerFlag)}× (CPU)` : '',
     ]),
+  };
+}
+
+export function restartTable({ healthyMs }: RestartResult): Table {
+  return {
+    headers: ['figure', 'value', 'budget'],
+    rows: [['start → /healthz ok, p50 / max', `${ms(healthyMs.p50)} / ${ms(healthyMs.max)}`, `≤ 2000 ms: ${verdict(healthyMs.max <= 2000)}`]],
   };
 }
 

@@ -155,7 +155,13 @@ function addressKey(address: string): string {
   return createHash('sha256').update(`attune-join:${address}`).digest('base64url').slice(0, 22);
 }
 
-function limited(msBeforeNext: number): AppError {
-  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError('rate/limited', `Too many attempts: try again in ${seconds} s.`);
+/** `rate/limited` with the wait in whole seconds, which HTTP answers send as Retry-After. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate/limited', `Too many attempts: try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+function limited(msBeforeNext: number): RateLimitedError {
+  return new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
 }

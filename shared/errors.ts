@@ -25,6 +25,8 @@ export const errorCodes = [
   'class/stale_revision',
   /** The command is not allowed in the class's current state (e.g. Next on the last cue). */
   'class/illegal_transition',
+  /** The class holds as many cues as it can (its sequence's and those added during it): no more may be added. */
+  'class/cue_limit',
   /** The flag names a cue the class has not shown yet or has not got, or the class has not started or has ended. */
   'flag/invalid_cue',
   /** The flag was refused: this participant already sent the most flags a cue takes (20). */
@@ -35,6 +37,10 @@ export const errorCodes = [
   'alert/already_open',
   /** No such sequence (or not one of yours). */
   'sequence/not_found',
+  /** The sequence has as many cues as a sequence can (100): no cue can be kept in it. */
+  'sequence/cue_limit',
+  /** The class ran a sequence of the clinic's library, which changes only through the library's editor. */
+  'sequence/library',
   /** Feedback is taken only after the class has ended, and only until its feedback window closes. */
   'feedback/closed',
   /** No such API route. */

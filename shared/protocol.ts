@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
 import { alertAcknowledgeAllSchema, alertAcknowledgeSchema, alertRaiseSchema, type Alert, type AlertIds } from './schemas/alert.js';
-import { classCommandSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
+import { classCommandSchema, cueAddSchema, type InstructorClassState, type PublicClassState } from './schemas/class.js';
 import { feedbackSubmitSchema } from './schemas/feedback.js';
 import { storable } from './schemas/storable-text.js';
 import { flagDetailSchema, flagSubmitSchema, flagUndoSchema, type LiveTally } from './schemas/flag.js';
@@ -38,6 +38,7 @@ export type Handshake = z.infer<typeof handshakeSchema>;
 /** The schema of every client → server event; the type below keeps this map complete. */
 export const clientEventSchemas = {
   'class:command': classCommandSchema,
+  'cue:add': cueAddSchema,
   'flag:submit': flagSubmitSchema,
   'flag:detail': flagDetailSchema,
   'flag:undo': flagUndoSchema,
@@ -55,6 +56,11 @@ type Handler<E extends ClientEvent, T> = (payload: Payload<E>, ack: (result: Ack
 export interface ClientToServerEvents {
   /** Instructor only: start, next, previous, jump, pause, resume, end, auto-advance. Answers the new state. */
   'class:command': Handler<'class:command', InstructorClassState>;
+  /**
+   * Instructor only: adds a cue during a running or paused class, right after the current one, shown `now` or
+   * `next`; revision-checked like a command. Answers the new state (its `cues` mark the added one `isAdded`).
+   */
+  'cue:add': Handler<'cue:add', InstructorClassState>;
   /** Participant only: one Tension or Relief flag. `duplicate` is true when the flag was already stored. */
   'flag:submit': Handler<'flag:submit', { duplicate: boolean }>;
   /** Participant only: where and how strong, for a flag of their own. */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassCommand } from '../../shared/schemas/class.js';
+import { MAX_CUES_PER_CLASS, type ClassCommand, type ClassCue, type CueAdd } from '../../shared/schemas/class.js';
 import {
+  addCue,
   applyCommand,
   autoAdvanceAt,
   canFlag,
+  reachedAfterInsert,
   remainingMs,
   type Actor,
   type ClassContext,
@@ -166,5 +168,74 @@ describe('countdowns', () => {
       cueEndsAt: null,
       pausedRemainingMs: null,
     });
+  });
+});
+
+describe('adding a cue during the class', () => {
+  /** The three cues of `context`, as a class's snapshot. */
+  const cues: ClassCue[] = [{ text: 'Breathe', regions: [] }, { text: 'Shoulders', regions: [], durationSeconds: 30 }, { text: 'Jaw', regions: [], durationSeconds: 60 }];
+  const typed = { text: 'Soften the neck', regions: ['neck'] } as CueAdd['cue'];
+  const add = (s: ClassRunState, at: CueAdd['at'], cue = typed, actor: Actor = owner, revision = s.revision) =>
+    addCue(s, { revision, cue, at }, actor, { ...context, cues });
+
+  it('Show next puts it right after the current cue, marked added, and leaves the current cue and its countdown alone', () => {
+    const running = state({ status: 'running', cueIndex: 1, revision: 5, cueEndsAt: NOW + 12_000 });
+    const result = add(running, 'next');
+    expect(result).toMatchObject({ ok: true, insertedAt: 2, state: { status: 'running', cueIndex: 1, cueCount: 4, cueEndsAt: NOW + 12_000, revision: 6 } });
+    if (!result.ok) throw new Error('unreachable');
+    expect(result.cues.map((c) => c.text)).toEqual(['Breathe', 'Shoulders', 'Soften the neck', 'Jaw']);
+    expect(result.cues[2]).toEqual({ text: 'Soften the neck', regions: ['neck'], isAdded: true });
+    // The sequence's own cues are not marked.
+    expect(result.cues.filter((c) => c.isAdded)).toHaveLength(1);
+  });
+
+  it('Show now puts it after the current cue and shows it at once, with its own countdown', () => {
+    const running = state({ status: 'running', cueIndex: 0, revision: 2 });
+    expect(add(running, 'now')).toMatchObject({ ok: true, insertedAt: 1, state: { cueIndex: 1, cueCount: 4, cueEndsAt: null, revision: 3 } });
+    const repeated = add(running, 'now', { text: 'Jaw', regions: [], durationSeconds: 60 });
+    expect(repeated).toMatchObject({ ok: true, state: { cueIndex: 1, cueEndsAt: NOW + 60_000 } });
+  });
+
+  it('while paused, a cue shown now waits with its countdown frozen', () => {
+    const paused = state({ status: 'paused', cueIndex: 2, pausedRemainingMs: 4_000 });
+    expect(add(paused, 'now', { text: 'Again', regions: [], durationSeconds: 20 })).toMatchObject({
+      ok: true,
+      insertedAt: 3,
+      state: { status: 'paused', cueIndex: 3, cueCount: 4, cueEndsAt: null, pausedRemainingMs: 20_000 },
+    });
+  });
+
+  it('after the last cue it becomes the new last cue, so Next and auto-advance reach it', () => {
+    const last = state({ status: 'running', cueIndex: 2, isAutoAdvance: true, cueEndsAt: NOW + 1_000 });
+    expect(autoAdvanceAt(last)).toBeNull();
+    const result = add(last, 'next');
+    if (!result.ok) throw new Error(result.message);
+    expect(autoAdvanceAt(result.state)).toBe(NOW + 1_000);
+    expect(run(result.state, { type: 'next' })).toMatchObject({ ok: true, state: { cueIndex: 3 } });
+  });
+
+  it('only the class’s instructor, against the current revision, while the class runs or is paused', () => {
+    const running = state({ status: 'running', cueIndex: 0, revision: 3 });
+    expect(add(running, 'next', typed, { kind: 'participant' })).toMatchObject({ ok: false, code: 'auth/forbidden' });
+    expect(add(running, 'next', typed, { kind: 'instructor', instructorId: 'someone-else' })).toMatchObject({ ok: false, code: 'auth/forbidden' });
+    expect(add(running, 'next', typed, { kind: 'timer' })).toMatchObject({ ok: false, code: 'auth/forbidden' });
+    expect(add(running, 'next', typed, owner, 2)).toMatchObject({ ok: false, code: 'class/stale_revision' });
+    expect(add(state({}), 'now')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+    expect(add(state({ status: 'ended', cueIndex: 1 }), 'next')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+  });
+
+  it('refuses a cue beyond the class’s cap', () => {
+    const full = state({ status: 'running', cueIndex: 0, cueCount: MAX_CUES_PER_CLASS });
+    expect(add(full, 'next')).toMatchObject({ ok: false, code: 'class/cue_limit' });
+    expect(add({ ...full, cueCount: MAX_CUES_PER_CLASS - 1 }, 'next')).toMatchObject({ ok: true });
+  });
+
+  it('the highest cue shown moves with the cues after the insertion, and counts a cue shown now', () => {
+    // On cue 1, nothing later shown yet: Show next leaves it; Show now makes the new cue 2 the highest.
+    expect(reachedAfterInsert(1, 2, 1)).toBe(1);
+    expect(reachedAfterInsert(1, 2, 2)).toBe(2);
+    // Back on cue 1 after cue 3 was shown: cue 3 is now cue 4.
+    expect(reachedAfterInsert(3, 2, 1)).toBe(4);
+    expect(reachedAfterInsert(3, 2, 2)).toBe(4);
   });
 });

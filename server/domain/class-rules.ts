@@ -2,7 +2,7 @@
  * The class's rules: lobby → running ⇄ paused → ended, which cue is current, its countdown, and who may do
  * what. Pure: no sockets, no SQL, no clock (time is an argument). Transport and storage call into it.
  */
-import type { ClassCommand, ClassStatus } from '../../shared/schemas/class.js';
+import { MAX_CUES_PER_CLASS, type ClassCommand, type ClassCue, type ClassStatus, type CueAdd } from '../../shared/schemas/class.js';
 import type { ErrorCode } from '../../shared/errors.js';
 
 /** The part of a class that commands change. */
@@ -46,16 +46,43 @@ export type CommandResult = { ok: true; state: ClassRunState } | { ok: false; co
 /** Applies one command by one actor; an illegal, stale or unauthorised one is refused and changes nothing. */
 export function applyCommand(state: ClassRunState, command: ClassCommand | TimerCommand, actor: Actor, context: ClassContext): CommandResult {
   const isTimer = command.type === 'timer';
-  const isOwner = actor.kind === 'instructor' && actor.instructorId === context.ownerId;
-  if (!(isTimer ? actor.kind === 'timer' : isOwner)) {
-    return refuse('auth/forbidden', 'Only the class’s instructor may control it.');
-  }
-  if (command.revision !== state.revision) {
-    return refuse('class/stale_revision', `The class is at revision ${state.revision}, not ${command.revision}.`);
-  }
+  const refusal = admit(state, command.revision, isTimer ? actor.kind === 'timer' : isOwner(actor, context));
+  if (refusal) return refusal;
   const next = transition(state, command, context);
   if (typeof next === 'string') return refuse('class/illegal_transition', next);
   return { ok: true, state: { ...next, revision: state.revision + 1 } };
+}
+
+/** An added cue's outcome: the new run state, the class's cues with it, and where it went. */
+export type AddCueResult = { ok: true; state: ClassRunState; cues: ClassCue[]; insertedAt: number } | Extract<CommandResult, { ok: false }>;
+
+/**
+ * Adds a cue during a running or paused class, right after the current one: shown at once (`now`, its
+ * countdown starting as any cue's) or as the next cue (`next`, the current cue and its countdown untouched).
+ * Only the class's instructor, against the current revision, and while the class holds fewer than
+ * MAX_CUES_PER_CLASS cues. The cue is marked as added; the sequence itself does not change.
+ */
+export function addCue(state: ClassRunState, command: CueAdd, actor: Actor, context: ClassContext & { cues: ClassCue[] }): AddCueResult {
+  const refusal = admit(state, command.revision, isOwner(actor, context));
+  if (refusal) return refusal;
+  if (state.status !== 'running' && state.status !== 'paused') {
+    return refuse('class/illegal_transition', 'Cues can be added only while the class is running or paused.');
+  }
+  if (state.cueCount >= MAX_CUES_PER_CLASS) return refuse('class/cue_limit', `A class holds at most ${MAX_CUES_PER_CLASS} cues.`);
+  const insertedAt = state.cueIndex + 1;
+  const cues: ClassCue[] = [...context.cues.slice(0, insertedAt), { ...command.cue, isAdded: true }, ...context.cues.slice(insertedAt)];
+  const grown = { ...state, cueCount: state.cueCount + 1 };
+  const durations = cues.map((cue) => (cue.durationSeconds === undefined ? null : cue.durationSeconds * 1000));
+  const next = command.at === 'now' ? enterCue(grown, insertedAt, { ...context, cueDurationsMs: durations }) : grown;
+  return { ok: true, state: { ...next, revision: state.revision + 1 }, cues, insertedAt };
+}
+
+/**
+ * The highest cue shown so far once a cue is inserted at `insertedAt`: cues from there on moved one place
+ * down, and a cue shown at once (now `cueIndex`) counts as shown.
+ */
+export function reachedAfterInsert(maxCueIndexReached: number, insertedAt: number, cueIndex: number): number {
+  return Math.max(maxCueIndexReached >= insertedAt ? maxCueIndexReached + 1 : maxCueIndexReached, cueIndex);
 }
 
 /**
@@ -134,6 +161,17 @@ function enterCue(state: ClassRunState, index: number, context: ClassContext): T
   };
 }
 
-function refuse(code: ErrorCode, message: string): CommandResult {
+function isOwner(actor: Actor, context: Pick<ClassContext, 'ownerId'>): boolean {
+  return actor.kind === 'instructor' && actor.instructorId === context.ownerId;
+}
+
+/** The checks every change of a class passes first: who is asking, and against which revision. */
+function admit(state: ClassRunState, revision: number, isAllowed: boolean): Extract<CommandResult, { ok: false }> | null {
+  if (!isAllowed) return refuse('auth/forbidden', 'Only the class’s instructor may control it.');
+  if (revision !== state.revision) return refuse('class/stale_revision', `The class is at revision ${state.revision}, not ${revision}.`);
+  return null;
+}
+
+function refuse(code: ErrorCode, message: string): Extract<CommandResult, { ok: false }> {
   return { ok: false, code, message };
 }

@@ -37,7 +37,7 @@ export function buildClinicOverview(
   classes: OverviewClass[],
   answers: OverviewAnswer[],
   threshold: number,
-): { weeks: ClinicWeek[]; sequences: ClinicSequenceLine[] } {
+): { weeks: ClinicWeek[]; sequences: Omit<ClinicSequenceLine, 'insights'>[] } {
   const answersOf = (group: OverviewClass[]) => {
     const ids = new Set(group.map((c) => c.classId));
     return answers.filter((a) => ids.has(a.classId)).map((a) => ({ feeling: a.feeling, rating: a.rating, comment: null }));
@@ -57,7 +57,7 @@ export function buildClinicOverview(
     }));
 
   const sequences = [...groupBy(classes.filter((c) => c.family), (c) => c.family!.sequenceId)]
-    .map(([sequenceId, group]): ClinicSequenceLine => ({
+    .map(([sequenceId, group]): Omit<ClinicSequenceLine, 'insights'> => ({
       sequenceId,
       title: group.at(-1)!.family!.title,
       language: group.at(-1)!.family!.language,

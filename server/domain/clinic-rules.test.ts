@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canEditSequence, canReadClass, canRetireSequence, canUseSequence } from './clinic-rules.js';
+import { canEditSequence, canReadClass, canRetireSequence, canUseSequence, namesInstructor } from './clinic-rules.js';
 
 const lead = { id: 'lead', role: 'lead' as const };
 const ana = { id: 'ana', role: 'instructor' as const };
@@ -37,5 +37,11 @@ describe('clinic rules', () => {
     expect(canReadClass('ana', lead)).toBe(true);
     expect(canReadClass('ana', ana)).toBe(true);
     expect(canReadClass('ana', bo)).toBe(false);
+  });
+
+  it('names the instructor to the lead reading a colleague’s class, and nowhere else', () => {
+    expect(namesInstructor('ana', lead)).toBe(true);
+    expect(namesInstructor(lead.id, lead)).toBe(false);
+    expect(namesInstructor('ana', ana)).toBe(false);
   });
 });

@@ -37,3 +37,11 @@ export function canRetireSequence(sequence: SequenceOwnership, viewer: Viewer): 
 export function canReadClass(classInstructorId: string, viewer: Viewer): boolean {
   return viewer.role === 'lead' || classInstructorId === viewer.id;
 }
+
+/**
+ * Name the class's instructor on what the viewer reads (the page, the exports, the printable page): the lead
+ * reading a colleague's class. An instructor's own class reads as it always has.
+ */
+export function namesInstructor(classInstructorId: string, viewer: Viewer): boolean {
+  return viewer.role === 'lead' && classInstructorId !== viewer.id;
+}

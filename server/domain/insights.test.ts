@@ -17,8 +17,9 @@ interface MadeUpCue {
 const texts = ['Shoulders down', 'Head forward', 'Breathe out', 'Release'];
 
 /** A made-up class: `joined` participants, one flag per participant and kind, every cue shown unless told. */
-function madeUp(id: string, joined: number, cues: Record<number, MadeUpCue>, options: { cueCount?: number; shown?: number[] } = {}): InsightClassInput {
-  const cueCount = options.cueCount ?? texts.length;
+function madeUp(id: string, joined: number, cues: Record<number, MadeUpCue>, options: { cueTexts?: string[]; shown?: number[] } = {}): InsightClassInput {
+  const cueTexts = options.cueTexts ?? texts;
+  const cueCount = cueTexts.length;
   const tallies = [];
   const groups: FlagGroup[] = [];
   const flaggers = [];
@@ -36,7 +37,7 @@ function madeUp(id: string, joined: number, cues: Record<number, MadeUpCue>, opt
   return {
     classId: id,
     participants: joined,
-    cueCount,
+    cueTexts,
     shownCues: options.shown ?? [...Array(cueCount).keys()],
     figures: { cues: tallies, groups },
     flaggers,
@@ -129,11 +130,32 @@ describe('buildInsights', () => {
 
   it('does not count classes that never reached the cue, nor classes whose snapshot lacked it', () => {
     const unreached = (id: string) => madeUp(id, 6, { 0: { tension: 1, relief: 4 } }, { shown: [0] });
-    const shorter = (id: string) => madeUp(id, 6, { 0: { tension: 1 } }, { cueCount: 1 });
+    const shorter = (id: string) => madeUp(id, 6, { 0: { tension: 1 } }, { cueTexts: texts.slice(0, 1) });
     const insights = buildInsights([neckClass('a'), unreached('b'), neckClass('c'), shorter('d'), neckClass('e')], texts, 3);
     expect(insights.tension.map((c) => [c.cueIndex, c.classes, c.countedClasses])).toEqual([[1, 3, 3]]);
     // In the class that stopped after cue 1, the average is over that one cue: its relief is 4 of 6, not 4 of 24.
     expect(insights.relief.map((c) => c.cueIndex)).not.toContain(0);
+  });
+
+  it('judges a class of an earlier version on its own cues: the same cue found by its text, wherever it stood', () => {
+    // Version 1 had "Head forward" last; version 2 moved it to second. The older classes' tension on it counts
+    // for it, and their tension on what now stands second ("Shoulders down" then) does not.
+    const v1 = ['Breathe out', 'Release', 'Shoulders down', 'Head forward'];
+    const old = (id: string) =>
+      madeUp(id, 6, { 0: { relief: 2 }, 1: { relief: 6 }, 2: { tension: 1, relief: 3 }, 3: { tension: 5, tensionRegion: 'neck' } }, { cueTexts: v1 });
+    const insights = buildInsights([old('a'), old('b'), neckClass('c')], texts, 3);
+    expect(insights.tension.map((c) => [c.cueIndex, c.text, c.classes, c.region?.region])).toEqual([[1, 'Head forward', 3, 'neck']]);
+    expect(insights.relief.map((c) => [c.text, c.classes])).toEqual([['Release', 3]]);
+    // By position, the older classes would have said "Head forward" (then "Release") brought relief: it did not.
+    expect(insights.relief.map((c) => c.text)).not.toContain('Head forward');
+  });
+
+  it('does not count a class whose version lacked the cue, nor one where it was reworded', () => {
+    const reworded = texts.map((t) => (t === 'Head forward' ? 'Head gently forward' : t));
+    const other = (id: string) => madeUp(id, 6, { 1: { tension: 5, tensionRegion: 'neck' }, 3: { relief: 6 } }, { cueTexts: reworded });
+    const insights = buildInsights([other('a'), other('b'), neckClass('c'), neckClass('d')], texts, 3);
+    expect(insights.tension).toEqual([]);
+    expect(insights.relief.map((c) => [c.text, c.classes])).toEqual([['Release', 4]]);
   });
 
   it('considers only the newest classes', () => {

@@ -16,6 +16,7 @@ import type { RegionId } from '../../shared/regions.js';
 import type { FlagKind } from '../../shared/schemas/flag.js';
 import type { CueInsight, SequenceInsights } from '../../shared/schemas/summary.js';
 import type { FlagFigures } from './summary.js';
+import { cueIndexByKey, cueKeys } from './cue-match.js';
 import { applyThreshold } from './threshold.js';
 
 /** The newest classes considered: about a season of weekly classes, recent enough to be about today's cues. */
@@ -37,8 +38,8 @@ export interface InsightClassInput {
   classId: string;
   /** Everyone who joined: the denominator of every share. */
   participants: number;
-  /** How many cues the class's snapshot had. */
-  cueCount: number;
+  /** The cues the class ran (its own snapshot): a cue is found in each class by its text (cue-match.ts). */
+  cueTexts: string[];
   /** The cues the class showed (from its transition log), in any order, repeats allowed. */
   shownCues: number[];
   /** Its flags: per-cue tallies (participants who flagged the cue) and the flags by kind and region. */
@@ -73,7 +74,8 @@ interface ClassVerdict {
 
 /**
  * The insights of a sequence from its classes (oldest first, as the trend has them); `cueTexts` are the cues of
- * the newest class, which name the cues. Only the newest `INSIGHT_MAX_CLASSES` are considered.
+ * the newest class, which name the cues. Each class counts for a cue where its own cues had it, by its text: a
+ * class of an earlier version is judged on its own cues. Only the newest `INSIGHT_MAX_CLASSES` are considered.
  */
 export function buildInsights(classes: InsightClassInput[], cueTexts: string[], threshold: number): SequenceInsights {
   const considered = classes.slice(-INSIGHT_MAX_CLASSES);
@@ -81,9 +83,11 @@ export function buildInsights(classes: InsightClassInput[], cueTexts: string[], 
   const relief: CueInsight[] = [];
   let mostCountedClasses = 0;
 
+  const indexes = considered.map((c) => cueIndexByKey(c.cueTexts));
+  const keys = cueKeys(cueTexts);
   cueTexts.forEach((text, cueIndex) => {
     for (const kind of ['tension', 'relief'] as const) {
-      const verdicts = considered.map((c) => verdict(c, cueIndex, kind, threshold));
+      const verdicts = considered.map((c, i) => verdict(c, indexes[i]!.get(keys[cueIndex]!), kind, threshold));
       const counted = verdicts.filter((v) => v.counted);
       mostCountedClasses = Math.max(mostCountedClasses, counted.length);
       const standing = counted.filter((v) => v.standsOut);
@@ -114,9 +118,10 @@ export function buildInsights(classes: InsightClassInput[], cueTexts: string[], 
   };
 }
 
-function verdict(c: InsightClassInput, cueIndex: number, kind: FlagKind, threshold: number): ClassVerdict {
+/** What class `c` says of the cue at `cueIndex` in its own cues (undefined: its version had no such cue). */
+function verdict(c: InsightClassInput, cueIndex: number | undefined, kind: FlagKind, threshold: number): ClassVerdict {
   const none: ClassVerdict = { counted: false, standsOut: false, flaggedBy: 0, joined: c.participants, classAverage: 0, flags: 0, regions: new Map() };
-  if (cueIndex >= c.cueCount || c.participants === 0) return none;
+  if (cueIndex === undefined || c.participants === 0) return none;
   const tally = c.figures.cues.find((t) => t.cueIndex === cueIndex);
   // Nobody flagged it (or it was never reached): nothing to learn. Fewer than K: withheld, so it does not count.
   if (!tally || tally.participants === 0 || applyThreshold(tally.participants, threshold, tally) === null) return none;
@@ -148,8 +153,9 @@ function kindFlaggers(c: InsightClassInput, cueIndex: number, kind: FlagKind): n
 
 /** The class's average share of participants flagging `kind`, over the cues it showed (and any it has flags on). */
 function averageShare(c: InsightClassInput, kind: FlagKind): number {
-  const cues = new Set(c.shownCues.filter((i) => i >= 0 && i < c.cueCount));
-  for (const t of c.figures.cues) if (t.cueIndex < c.cueCount) cues.add(t.cueIndex);
+  const cueCount = c.cueTexts.length;
+  const cues = new Set(c.shownCues.filter((i) => i >= 0 && i < cueCount));
+  for (const t of c.figures.cues) if (t.cueIndex < cueCount) cues.add(t.cueIndex);
   if (cues.size === 0) return 0;
   return sum([...cues].map((i) => kindFlaggers(c, i, kind))) / (c.participants * cues.size);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackScore, shuffled, summarizeClass, summarizeCues, summarizeFeedback, type FeedbackAnswer, type FlagFigures } from './summary.js';
+import { feedbackInSteps, feedbackScore, shuffled, summarizeClass, summarizeCues, summarizeFeedback, type FeedbackAnswer, type FlagFigures } from './summary.js';
 
 const cues = [
   { text: 'Shoulders down', regions: ['shoulder-left' as const, 'shoulder-right' as const] },
@@ -31,6 +31,8 @@ describe('summarizeCues', () => {
       text: 'Shoulders down',
       focusRegions: ['shoulder-left', 'shoulder-right'],
       isReached: true,
+      isAdded: false,
+      isKept: false,
       figures: {
         participants: 3,
         tension: 4,
@@ -43,7 +45,7 @@ describe('summarizeCues', () => {
 
   it('withholds every breakdown of a cue fewer than K participants answered, and shows an unanswered cue as zeros', () => {
     const [, second, third] = summarizeCues(cues, figures, 3);
-    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], isReached: true, figures: null });
+    expect(second).toEqual({ cueIndex: 1, text: 'Notice the jaw', focusRegions: ['jaw'], isReached: true, isAdded: false, isKept: false, figures: null });
     expect(third?.figures).toEqual({
       participants: 0,
       tension: 0,
@@ -123,9 +125,14 @@ describe('summarizeClass', () => {
       feedback: answers,
       threshold: 3,
     };
-    expect(summarizeClass({ ...input, now: T + 1_889_999 })).toMatchObject({ feedback: null, isFeedbackPending: true });
-    expect(summarizeClass({ ...input, now: T + 1_890_000 })).toMatchObject({ feedback: { answers: answers.length }, isFeedbackPending: false });
-    expect(summarizeClass({ ...input, facts: { ...input.facts, status: 'running', feedbackClosesAt: null }, now: T })).toMatchObject({ feedback: null, isFeedbackPending: true });
+    expect(summarizeClass({ ...input, now: T + 1_889_999 })).toMatchObject({ feedback: null, isFeedbackPending: true, feedbackSoFar: 3 });
+    expect(summarizeClass({ ...input, now: T + 1_890_000 })).toMatchObject({ feedback: { answers: answers.length }, isFeedbackPending: false, feedbackSoFar: null });
+    expect(summarizeClass({ ...input, facts: { ...input.facts, status: 'running', feedbackClosesAt: null }, now: T })).toMatchObject({ feedback: null, isFeedbackPending: true, feedbackSoFar: null });
+  });
+
+  it('counts pending feedback only in whole steps of K', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((n) => feedbackInSteps(n, 3))).toEqual([0, 0, 0, 3, 3, 3, 6, 6]);
+    expect([0, 1, 2].map((n) => feedbackInSteps(n, 1))).toEqual([0, 1, 2]);
   });
 
   it('puts the class, its timeline, cues and feedback together', () => {

@@ -6,9 +6,9 @@
 import type { Feeling } from '../../shared/feedback.js';
 import { feelings } from '../../shared/feedback.js';
 import type { RegionId } from '../../shared/regions.js';
-import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { ClassCue, ClassStatus } from '../../shared/schemas/class.js';
 import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.js';
-import type { Cue, Language } from '../../shared/schemas/sequence.js';
+import type { Language } from '../../shared/schemas/sequence.js';
 import { SUMMARY_FORMAT, type ClassSummary, type CueSummary, type FeedbackFigures, type StrengthCounts } from '../../shared/schemas/summary.js';
 import { applyThreshold } from './threshold.js';
 import { buildTimeline, withVisitFlags, type ClassTransition, type CueFlagSecond } from './timeline.js';
@@ -43,7 +43,7 @@ export interface ClassFacts {
   title: string;
   language: Language;
   status: ClassStatus;
-  cues: Cue[];
+  cues: ClassCue[];
   createdAt: number;
   endedAt: number | null;
   feedbackClosesAt: number | null;
@@ -60,6 +60,8 @@ export interface SummaryInput {
   feedback: FeedbackAnswer[];
   threshold: number;
   now: number;
+  /** Whether the reader may keep added cues in the sequence (their own class, ended). */
+  canKeepCues?: boolean;
 }
 
 export function summarizeClass(input: SummaryInput): ClassSummary {
@@ -88,7 +90,18 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
     // The class id orders the comments: the same summary every time, unrelated to who wrote what or when.
     feedback: isFeedbackPending ? null : summarizeFeedback(input.feedback, threshold, facts.id),
     isFeedbackPending,
+    feedbackSoFar: isFeedbackPending && facts.status === 'ended' ? feedbackInSteps(input.feedback.length, threshold) : null,
+    canKeepCues: input.canKeepCues ?? false,
   };
+}
+
+/**
+ * How many answers have come, counted in whole steps of K while the window is open: the ended tablet can say
+ * "3 or more so far" without a count that moves with each answer and so dates it.
+ */
+export function feedbackInSteps(answers: number, threshold: number): number {
+  const step = Math.max(1, threshold);
+  return Math.floor(answers / step) * step;
 }
 
 /**
@@ -102,7 +115,7 @@ export function isFeedbackPublished(state: { status: ClassStatus; feedbackCloses
 
 /** Per cue of the class: its counts, strengths and regions, or null where the threshold withholds them. */
 export function summarizeCues(
-  cues: Pick<Cue, 'text' | 'regions'>[],
+  cues: Pick<ClassCue, 'text' | 'regions' | 'isAdded' | 'isKept'>[],
   figures: FlagFigures,
   threshold: number,
   reached: ReadonlySet<number> = new Set(cues.map((_, i) => i)),
@@ -115,6 +128,8 @@ export function summarizeCues(
       text: cue.text,
       focusRegions: cue.regions,
       isReached: reached.has(cueIndex),
+      isAdded: cue.isAdded === true,
+      isKept: cue.isKept === true,
       figures: applyThreshold(tally.participants, threshold, {
         participants: tally.participants,
         tension: tally.tension,

@@ -1,9 +1,9 @@
 /** /api/classes: open a class from a sequence, list the instructor's classes, read one with its join QR code. */
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
-import { classOpenSchema, type ClassDetails, type ClassListItem } from '../../shared/schemas/class.js';
+import { classOpenSchema, cueKeepParamsSchema, type ClassDetails, type ClassListItem } from '../../shared/schemas/class.js';
 import type { ClassRecord, ClassService } from '../services/class-service.js';
-import { parseBody } from './http-errors.js';
+import { parseBody, parseParams } from './http-errors.js';
 import { signedIn } from './require-instructor.js';
 
 export function classRoutes(classes: ClassService, publicUrl: string | undefined): Router {
@@ -37,6 +37,12 @@ export function classRoutes(classes: ClassService, publicUrl: string | undefined
   router.get('/:classId', async (req, res) => {
     const record = await classes.ownClass(req.params.classId, signedIn(res).id);
     res.json(await details(record, req));
+  });
+
+  /** Keep in the sequence: a cue added during the class goes into the sequence it ran (see the class service). */
+  router.post('/:classId/cues/:cueIndex/keep', async (req, res) => {
+    const { cueIndex } = parseParams(cueKeepParamsSchema, req.params);
+    res.json(await classes.keepAddedCue(req.params.classId, cueIndex, signedIn(res).id));
   });
 
   return router;

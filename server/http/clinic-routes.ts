@@ -9,7 +9,7 @@ import { summarySettingsSchema } from '../../shared/schemas/summary.js';
 import { formatIssues } from '../../shared/issues.js';
 import type { ClinicService } from '../services/clinic-service.js';
 import { parseBody } from './http-errors.js';
-import { requireLead } from './require-instructor.js';
+import { requireLead, signedIn } from './require-instructor.js';
 
 export function clinicRoutes(clinic: ClinicService): Router {
   const router = Router();
@@ -47,7 +47,7 @@ export function clinicRoutes(clinic: ClinicService): Router {
   });
 
   router.get('/overview', async (req, res) => {
-    res.json(await clinic.overview(parseQuery(req)));
+    res.json(await clinic.overview(parseQuery(req), signedIn(res)));
   });
 
   return router;

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { RateLimitedError } from '../rate-limits.js';
 import { formatIssues } from '../realtime/handle.js';
 
 const statusByCode: Partial<Record<ErrorCode, number>> = {
@@ -18,6 +19,9 @@ const statusByCode: Partial<Record<ErrorCode, number>> = {
   'sequence/not_found': 404,
   'class/stale_revision': 409,
   'class/illegal_transition': 409,
+  'class/cue_limit': 409,
+  'sequence/cue_limit': 409,
+  'sequence/library': 409,
   'rate/limited': 429,
 };
 
@@ -28,9 +32,17 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.infer
   return parsed.data;
 }
 
+/** Parses a route's parameters with their shared schema or throws `input/invalid`. */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError('input/invalid', 'The address is not valid.', formatIssues(parsed.error));
+  return parsed.data;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (error instanceof AppError) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
       res.status(statusByCode[error.code] ?? 400).json({ error: error.toJSON() });
       return;
     }

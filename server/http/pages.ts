@@ -10,8 +10,10 @@ import express, { Router, type Request } from 'express';
 import type { PublicClassState } from '../../shared/schemas/class.js';
 import { joinPageStringsCs as phoneCs, joinPageStringsEn as phoneEn } from '../../shared/join-page-strings.js';
 import { notFoundStringsCs as commonCs, notFoundStringsEn as commonEn } from '../../shared/not-found-strings.js';
-import type { RateLimits } from '../rate-limits.js';
+import { RateLimitedError, type RateLimits } from '../rate-limits.js';
 import type { ClassService } from '../services/class-service.js';
+import { joinPausedStringsCs as joinPausedCs, joinPausedStringsEn as joinPausedEn } from './join-paused-strings.js';
+import { escapeHtml, noticeHtml, type NoticeWords } from './notice-page.js';
 
 const INITIAL_STATE_MARK = '<!--attune-initial-state-->';
 const APP_MOUNT = '<div id="app"></div>';
@@ -35,7 +37,15 @@ export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinP
 
   router.get('/join/:code', async (req, res) => {
     // Guessing codes: counted per address (req.ip, through trusted proxies only) and overall, kept in memory.
-    await limits.joinAttempt(req.ip ?? '');
+    // Past the limit a person still reads what happened and when to try again; a script gets the same 429.
+    try {
+      await limits.joinAttempt(req.ip ?? '');
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      sendHtml(res.status(429), joinPausedHtml(pageLanguage(req), error.retryAfterSeconds, req.params.code));
+      return;
+    }
     const state = await classes.joinPageState(req.params.code);
     const initial: InitialState = { class: state };
     // `<` escaped so no text inside the block can close it.
@@ -49,30 +59,28 @@ export function pageRoutes(clientDir: string, classes: Pick<ClassService, 'joinP
   router.get(['/instructor', '/instructor/*rest'], (_req, res) => sendHtml(res, instructorHtml));
 
   // Any other address is no page: a 404 a person can read, in their language with the other one below.
-  router.use((req, res) => sendHtml(res.status(404), notFoundHtml(req.acceptsLanguages('en', 'cs') === 'cs' ? 'cs' : 'en')));
+  router.use((req, res) => sendHtml(res.status(404), notFoundHtml(pageLanguage(req))));
 
   return router;
 }
 
-/** The page for an address that is no page, in `language` first and then the other of Czech and English. */
+/** The language of a server-rendered page: Czech when the browser prefers it to English, else English. */
+function pageLanguage(req: Request): 'cs' | 'en' {
+  return req.acceptsLanguages('en', 'cs') === 'cs' ? 'cs' : 'en';
+}
+
+/** The page for an address that is no page. */
 function notFoundHtml(language: 'cs' | 'en'): string {
+  const words = (strings: Record<keyof typeof commonEn, string>): NoticeWords => ({ heading: strings['notFound.heading'], text: strings['notFound.text'], action: strings['notFound.home'] });
   const [first, second] = language === 'cs' ? [commonCs, commonEn] : [commonEn, commonCs];
-  const other = language === 'cs' ? 'en' : 'cs';
-  return (
-    `<!doctype html><html lang="${language}"><head><meta charset="utf-8" />` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1" />` +
-    `<title>${escapeHtml(first['notFound.heading'])} · Attune</title>` +
-    `<style>body{margin:0;font-family:system-ui,sans-serif;background:#f6f2ec;color:#211d18;line-height:1.45}` +
-    `main{max-width:36rem;margin:12vh auto;padding:0 1.5rem}h1{font-size:2.5rem;line-height:1.15;margin:0 0 .75rem}` +
-    `p{font-size:1.25rem}.code{color:#5b5248;font-size:1rem;margin:0}a{display:inline-block;padding:.75rem 1.25rem;` +
-    `border-radius:.875rem;background:#1f5c58;color:#fff;font-weight:700;text-decoration:none}` +
-    `a:focus-visible{outline:3px solid #1f5c58;outline-offset:3px}section{margin-top:3rem;border-top:1px solid #d6ccbf;color:#5b5248}` +
-    `section h2{font-size:1.25rem;margin:1.5rem 0 .25rem}section p{font-size:1rem}</style></head>` +
-    `<body><main><p class="code">404</p><h1>${escapeHtml(first['notFound.heading'])}</h1>` +
-    `<p>${escapeHtml(first['notFound.text'])}</p><p><a href="/">${escapeHtml(first['notFound.home'])}</a></p>` +
-    `<section lang="${other}"><h2>${escapeHtml(second['notFound.heading'])}</h2><p>${escapeHtml(second['notFound.text'])}</p></section>` +
-    `</main></body></html>`
-  );
+  return noticeHtml({ language, status: 404, first: words(first), second: words(second), href: '/' });
+}
+
+/** The page for join attempts paused by the limiter; its link asks for the same join page again. */
+function joinPausedHtml(language: 'cs' | 'en', retryAfterSeconds: number, code: string): string {
+  const words = (strings: NoticeWords): NoticeWords => ({ ...strings, text: strings.text.replace('{seconds}', () => String(retryAfterSeconds)) });
+  const [first, second] = language === 'cs' ? [joinPausedCs, joinPausedEn] : [joinPausedEn, joinPausedCs];
+  return noticeHtml({ language, status: 429, first: words(first), second: words(second), href: `/join/${encodeURIComponent(code)}` });
 }
 
 /** Replaces the page's stylesheet links with the stylesheets themselves. */
@@ -89,7 +97,7 @@ function inlineStylesheets(html: string, clientDir: string): string {
  */
 function renderCue(state: PublicClassState | null, req: Request): string {
   if (!state?.cue || (state.status !== 'running' && state.status !== 'paused')) return '';
-  const messages = req.acceptsLanguages('en', 'cs') === 'cs' ? phoneCs : phoneEn;
+  const messages = pageLanguage(req) === 'cs' ? phoneCs : phoneEn;
   const position = messages['participant.cuePosition']
     .replace('{current}', () => String(state.cueIndex + 1))
     .replace('{total}', () => String(state.cueCount));
@@ -100,8 +108,4 @@ function renderCue(state: PublicClassState | null, req: Request): string {
     `<p class="cue-text">${escapeHtml(state.cue.text)}</p>` +
     `</section></main></div>`
   );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

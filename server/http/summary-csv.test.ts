@@ -17,6 +17,8 @@ const summary: ClassSummary = {
   endedAt: T + 600_000,
   feedbackClosesAt: T + 2_400_000,
   isFeedbackPending: false,
+  feedbackSoFar: null,
+  canKeepCues: true,
   participants: 5,
   threshold: 3,
   timeline: [{ cueIndex: 0, startedAt: T + 60_000, durationMs: 95_400, pausedMs: 10_000, isOngoing: false, flags: { tension: 2, relief: 0 } }],
@@ -25,7 +27,7 @@ const summary: ClassSummary = {
       cueIndex: 0,
       text: 'Uvolněte ramena',
       focusRegions: [],
-      isReached: true,
+      isReached: true, isAdded: false, isKept: false,
       figures: {
         participants: 3,
         tension: 2,
@@ -34,7 +36,7 @@ const summary: ClassSummary = {
         regions: { neck: { tension: 2, relief: 0 } },
       },
     },
-    { cueIndex: 1, text: 'Čelist', focusRegions: ['jaw'], isReached: true, figures: null },
+    { cueIndex: 1, text: 'Čelist', focusRegions: ['jaw'], isReached: true, isAdded: false, isKept: false, figures: null },
   ],
   feedback: {
     answers: 3,
@@ -46,6 +48,18 @@ const summary: ClassSummary = {
 };
 
 describe('summaryCsvRows', () => {
+  it('names the instructor only when the summary does (the lead reading a colleague’s class)', () => {
+    expect(toCsv(summaryCsvRows(summary))).not.toContain(',instructor,');
+    const csv = toCsv(summaryCsvRows({ ...summary, instructorEmail: 'ana@clinic.test' })).slice(1).split('\r\n');
+    expect(csv.slice(0, 5)).toEqual([
+      'section,item,cue,cue_text,measure,value',
+      'class,,,,format,attune.summary/v1',
+      'class,,,,title,"Ramena, uši a ""krk"""',
+      'class,,,,instructor,ana@clinic.test',
+      'class,,,,class_id,c1',
+    ]);
+  });
+
   it('writes one long table: class, cues, timeline, feedback, comments', () => {
     const csv = toCsv(summaryCsvRows(summary)).slice(1).split('\r\n');
     expect(csv[0]).toBe('section,item,cue,cue_text,measure,value');
@@ -78,6 +92,20 @@ describe('summaryCsvRows', () => {
     const unreached = { ...first, isReached: false, figures: { ...first.figures!, participants: 0, tension: 0, relief: 0, regions: {} } };
     const rows = summaryCsvRows({ ...summary, cues: [unreached] });
     expect(rows.filter((r) => r[0] === 'cue')).toEqual([['cue', null, 1, 'Uvolněte ramena', 'reached', 0]]);
+  });
+
+  it('marks a cue added during the class, in its rows and on its timeline visit, and whether it was kept', () => {
+    const added = { ...summary.cues[1]!, isAdded: true };
+    const timeline = [...summary.timeline, { ...summary.timeline[0]!, cueIndex: 1, flags: null }];
+    const rows = summaryCsvRows({ ...summary, cues: [summary.cues[0]!, added], timeline });
+    expect(rows.filter((r) => r[0] === 'cue' && r[2] === 2).slice(0, 2)).toEqual([
+      ['cue', null, 2, 'Čelist', 'added_during_class', 1],
+      ['cue', null, 2, 'Čelist', 'kept_in_sequence', 0],
+    ]);
+    expect(rows).toContainEqual(['timeline', 2, 2, 'Čelist', 'added_during_class', 1]);
+    expect(rows.filter((r) => r[4] === 'added_during_class' && r[2] === 1)).toEqual([]);
+    const kept = summaryCsvRows({ ...summary, cues: [summary.cues[0]!, { ...added, isKept: true }] });
+    expect(kept).toContainEqual(['cue', null, 2, 'Čelist', 'kept_in_sequence', 1]);
   });
 
   it('opens in a spreadsheet set to Czech: semicolons, decimal commas', () => {

@@ -20,6 +20,8 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
     SUMMARY_CSV_HEADER,
     classRow('format', summary.format),
     classRow('title', summary.title),
+    // Only in the clinic lead's export of a colleague's class.
+    ...(summary.instructorEmail === undefined ? [] : [classRow('instructor', summary.instructorEmail)]),
     classRow('class_id', summary.classId),
     classRow('sequence_id', summary.sequenceId),
     classRow('code', summary.code),
@@ -35,6 +37,7 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
   summary.timeline.forEach((segment, i) => {
     const text = summary.cues[segment.cueIndex]?.text ?? null;
     const row = (measure: string, value: CsvCell): CsvCell[] => ['timeline', i + 1, segment.cueIndex + 1, text, measure, value];
+    if (summary.cues[segment.cueIndex]?.isAdded) rows.push(row('added_during_class', 1));
     rows.push(row('started_at', iso(segment.startedAt)), row('duration_seconds', seconds(segment.durationMs)), row('paused_seconds', seconds(segment.pausedMs)));
     // This visit's own flags, when they may be shown and are still known.
     if (segment.flags) rows.push(row('tension', segment.flags.tension), row('relief', segment.flags.relief));
@@ -59,6 +62,12 @@ export function summaryCsvRows(summary: ClassSummary): CsvCell[][] {
 function cueRows(cue: CueSummary, withheld: string): CsvCell[][] {
   const row = (measure: string, value: CsvCell): CsvCell[] => ['cue', null, cue.cueIndex + 1, cue.text, measure, value];
   const { figures } = cue;
+  // A cue added during the class says so first (and whether it was kept in the sequence since).
+  const added = cue.isAdded ? [row('added_during_class', 1), row('kept_in_sequence', cue.isKept ? 1 : 0)] : [];
+  return [...added, ...figureRows(cue, row, figures, withheld)];
+}
+
+function figureRows(cue: CueSummary, row: (measure: string, value: CsvCell) => CsvCell[], figures: CueSummary['figures'], withheld: string): CsvCell[][] {
   // A cue the class never came to has no figures: its zeros would read as "nobody flagged it".
   if (!cue.isReached) return [row('reached', 0)];
   if (!figures) return [row('reached', 1), row('withheld', withheld)];

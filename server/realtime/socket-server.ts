@@ -134,6 +134,7 @@ export function attachSocketHandlers(io: AttuneServer, deps: SocketHandlerDeps) 
       socket.emit('presence:updated', snapshot.presence);
       socket.emit('alerts:updated', snapshot.alerts);
       on(socket, 'class:command', (command) => classes.command(classId, command, { kind: 'instructor', instructorId }));
+      on(socket, 'cue:add', (added) => classes.addCue(classId, added, { kind: 'instructor', instructorId }));
       on(socket, 'alert:acknowledge', ({ alertId }) => classes.acknowledgeAlert(classId, alertId));
       on(socket, 'alert:acknowledge-all', () => classes.acknowledgeAllAlerts(classId));
     }

@@ -2,22 +2,26 @@
 import { createHash, getRandomValues, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { makeJoinCode } from '../../shared/join-code.js';
-import type { ClassCommand, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
+import type { ClassCommand, ClassCue, CueAdd, CueKept, InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
 import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { FeedbackSubmit } from '../../shared/schemas/feedback.js';
 import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
-import { applyCommand, canFlag, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
+import { addCue, applyCommand, canFlag, reachedAfterInsert, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { DEFAULT_MAX_PARTICIPANTS_PER_CLASS, MAX_FLAGS_PER_PARTICIPANT_CUE, undoableSince } from '../domain/flag-rules.js';
 import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import { instructorState, publicState } from '../domain/projections.js';
 import { canUseSequence } from '../domain/clinic-rules.js';
+import { keepAddedCue } from '../domain/added-cues.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import { createClassTimers } from './class-timers.js';
 import type { LiveView } from './live-view.js';
 
 /** How often a process looks for running classes whose timers it should hold (see startTimers). */
 const TIMER_SWEEP_MS = 5_000;
+
+/** Tries of Keep in the sequence when the class or the sequence changed meanwhile (another cue kept at once). */
+const KEEP_ATTEMPTS = 3;
 
 /** Enough tries that a collision among open classes (1 in ~10⁶ per try at 1,000 open classes) never fails. */
 const CODE_ATTEMPTS = 10;
@@ -76,14 +80,27 @@ export function createClassService(deps: ClassServiceDeps) {
     const context = { ownerId: record.instructorId, cueDurationsMs: cueDurationsMs(record), now: at };
     const result = applyCommand(runState(record), command, actor, context);
     if (!result.ok) throw new AppError(result.code, result.message);
-    // Ending fixes the feedback window, so every process and every reconnecting phone agrees on it.
-    const ending = result.state.status === 'ended' ? { endedAt: at, feedbackClosesAt: feedbackClosesAt(at, feedbackWindowMs) } : {};
     // The highest cue shown so far: flags for cues not yet shown are refused.
-    const maxCueIndexReached = Math.max(record.maxCueIndexReached, result.state.cueIndex);
-    const isWritten = await storage.classes.updateRun(record.id, record.revision, { ...result.state, ...ending, maxCueIndexReached }, at);
+    return commit(record, result.state, at, { maxCueIndexReached: Math.max(record.maxCueIndexReached, result.state.cueIndex) });
+  }
+
+  /**
+   * Writes a new run state if the class is still at the revision it was made from, then re-arms its timer and
+   * announces it: never announced unless stored.
+   */
+  async function commit(
+    record: ClassRecord,
+    state: ClassRunState,
+    at: number,
+    change: { maxCueIndexReached: number; added?: { cues: ClassCue[]; insertedAt: number } },
+  ): Promise<ClassRecord> {
+    // Ending fixes the feedback window, so every process and every reconnecting phone agrees on it.
+    const ending = state.status === 'ended' ? { endedAt: at, feedbackClosesAt: feedbackClosesAt(at, feedbackWindowMs) } : {};
+    const { maxCueIndexReached, added } = change;
+    const isWritten = await storage.classes.updateRun(record.id, record.revision, { ...state, ...ending, maxCueIndexReached, added }, at);
     if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
-    const updated = { ...record, ...result.state, ...ending, maxCueIndexReached };
-    timers.schedule(updated.id, result.state, at);
+    const updated = { ...record, ...state, ...ending, maxCueIndexReached, ...(added ? { cues: added.cues } : {}) };
+    timers.schedule(updated.id, state, at);
     live.classChanged(updated);
     return updated;
   }
@@ -123,6 +140,47 @@ export function createClassService(deps: ClassServiceDeps) {
     /** Applies an instructor's command and answers the new state; a stale or illegal one is refused and changes nothing. */
     async command(classId: string, command: ClassCommand, actor: Actor): Promise<InstructorClassState> {
       return instructorState(await runCommand(classId, command, actor), now());
+    },
+
+    /**
+     * Adds a cue during a running or paused class, right after the current one (shown now, or next). Written
+     * with the class's run state, conditional on its revision, before any phone hears of it.
+     */
+    async addCue(classId: string, command: CueAdd, actor: Actor): Promise<InstructorClassState> {
+      const record = await existingClass(classId);
+      const at = now();
+      const context = { ownerId: record.instructorId, cueDurationsMs: cueDurationsMs(record), cues: record.cues, now: at };
+      const result = addCue(runState(record), command, actor, context);
+      if (!result.ok) throw new AppError(result.code, result.message);
+      const { state, cues, insertedAt } = result;
+      const maxCueIndexReached = reachedAfterInsert(record.maxCueIndexReached, insertedAt, state.cueIndex);
+      return instructorState(await commit(record, state, at, { maxCueIndexReached, added: { cues, insertedAt } }), now());
+    },
+
+    /**
+     * **Keep in the sequence**: a cue added during an ended class of the instructor's goes into the sequence the
+     * class ran, at the same place, as a new version of it. Refused for a clinic library sequence (it changes
+     * only through the library) and for a sequence since deleted.
+     */
+    async keepAddedCue(classId: string, cueIndex: number, instructorId: string): Promise<CueKept> {
+      for (let attempt = 0; attempt < KEEP_ATTEMPTS; attempt++) {
+        const record = await ownClass(classId, instructorId);
+        const sequence = record.sequenceId ? await storage.clinic.findSequence(record.sequenceId) : null;
+        const result = keepAddedCue(record, cueIndex, sequence, instructorId);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        const version = await storage.classes.keepCue({
+          classId,
+          expectedClassCues: record.cues,
+          classCues: result.classCues,
+          sequenceId: sequence!.id,
+          instructorId,
+          expectedVersion: sequence!.version,
+          sequenceCues: result.sequenceCues,
+          now: now(),
+        });
+        if (version !== null) return { sequenceId: sequence!.id, position: result.position, version };
+      }
+      throw new AppError('class/stale_revision', 'The class or its sequence changed meanwhile; try again.');
     },
 
     /** What the join page renders for a typed or scanned code: the class's public state, or null. */

@@ -15,14 +15,20 @@ import type {
   Role,
 } from '../../shared/schemas/clinic.js';
 import type { Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
+import type { SequenceInsights } from '../../shared/schemas/summary.js';
 import { buildClinicOverview, type OverviewClass } from '../domain/clinic-overview.js';
 import { canEditSequence, canRetireSequence, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
 import type { Feeling } from '../../shared/feedback.js';
+import { isSequenceCue } from '../domain/added-cues.js';
+import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
 import { feedbackScore } from '../domain/summary.js';
-import type { AccountChange, ClinicFilter, SequenceRecord, Storage } from '../storage/storage.js';
+import type { AccountChange, ClinicClassOverview, ClinicFilter, SequenceRecord, Storage } from '../storage/storage.js';
 import type { AuthService } from './auth-service.js';
+import { loadInsightClasses } from './insight-classes.js';
 import { hashPassword } from './passwords.js';
+import { createThresholds } from './thresholds.js';
+import { copyLibraryToOwn } from './sequence-service.js';
 
 export const CLINIC_PAGE_SIZE = 20;
 /** The overview reads at most this many classes: a busy clinic's year. */
@@ -43,15 +49,31 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     if (change === 'last_lead') throw new AppError('clinic/last_lead', 'The clinic needs at least one active lead.');
   }
 
+  const thresholds = createThresholds(storage);
   /** The K a view of this instructor's classes goes through: theirs, exactly as on their own pages. */
-  async function thresholdOf(instructorId: string): Promise<number> {
-    return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
-  }
+  const thresholdOf = thresholds.of;
 
-  /** A view across several instructors goes through the strictest of their K's and the clinic's. */
-  async function thresholdOfAll(instructorIds: string[]): Promise<number> {
-    const ks = await Promise.all([...new Set(instructorIds)].map(thresholdOf));
-    return Math.max(await clinic.getThreshold(), ...ks);
+  /**
+   * Per sequence of the overview, the insights of its newest classes in the view, through the K its trend page
+   * uses (the strictest of those classes' instructors', the lead's and the clinic's); loaded all at once.
+   */
+  async function insightsPerSequence(items: ClinicClassOverview[], viewer: Viewer): Promise<Map<string, SequenceInsights>> {
+    const families = new Map<string, ClinicClassOverview[]>();
+    // `items` are newest first.
+    for (const item of items) if (item.family) families.set(item.family.sequenceId, [...(families.get(item.family.sequenceId) ?? []), item]);
+    const recent = new Map([...families].map(([id, group]) => [id, group.slice(0, INSIGHT_MAX_CLASSES).reverse()]));
+    const [inputs, kOf] = await Promise.all([
+      loadInsightClasses(storage, [...recent.values()].flat()),
+      thresholds.lookup(items.map((o) => o.record.instructorId), viewer),
+    ]);
+    const loaded = new Map(inputs.map((c) => [c.classId, c]));
+    const insights = new Map<string, SequenceInsights>();
+    for (const [id, group] of recent) {
+      const k = kOf(families.get(id)!.map((o) => o.record.instructorId));
+      const newestCues = group.at(-1)!.record.cues.filter(isSequenceCue).map((c) => c.text);
+      insights.set(id, buildInsights(group.map((o) => loaded.get(o.record.id)!), newestCues, k));
+    }
+    return insights;
   }
 
   function toFilter(query: ClinicQuery): ClinicFilter {
@@ -160,26 +182,23 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
       };
     },
 
-    /** Classes and participants per week, feedback over time, and per sequence across instructors. */
-    async overview(query: ClinicQuery): Promise<ClinicOverview> {
+    /** Classes and participants per week, feedback over time, and per sequence across instructors with its insights. */
+    async overview(query: ClinicQuery, viewer: Viewer): Promise<ClinicOverview> {
       const [{ items }, instructors] = await Promise.all([
         clinic.listClasses(toFilter(query), { limit: OVERVIEW_MAX_CLASSES, offset: 0 }),
         clinic.listAccounts(),
       ]);
-      const families = new Map<string, OverviewClass['family']>();
-      for (const id of new Set(items.flatMap((o) => (o.record.sequenceId ? [o.record.sequenceId] : [])))) {
-        families.set(id, await familyOf(id));
-      }
-      const classes: OverviewClass[] = items.map(({ record, participants }) => ({
+      const classes: OverviewClass[] = items.map(({ record, participants, family }) => ({
         classId: record.id,
         instructorId: record.instructorId,
         createdAt: record.createdAt,
         participants,
-        family: record.sequenceId ? (families.get(record.sequenceId) ?? null) : null,
+        family,
       }));
       const answers = (await clinic.feedbackOfClasses(classes.map((c) => c.classId))).map((a) => ({ ...a, feeling: a.feeling as Feeling }));
-      const threshold = await thresholdOfAll(classes.map((c) => c.instructorId));
-      return { threshold, instructors, ...buildClinicOverview(classes, answers, threshold) };
+      const [threshold, insights] = await Promise.all([thresholds.across(classes.map((c) => c.instructorId), viewer), insightsPerSequence(items, viewer)]);
+      const { weeks, sequences } = buildClinicOverview(classes, answers, threshold);
+      return { threshold, instructors, weeks, sequences: sequences.map((line) => ({ ...line, insights: insights.get(line.sequenceId)! })) };
     },
 
     // The shared library: every signed-in instructor lists it and takes copies; the rules say who edits it.
@@ -201,7 +220,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
     async takeCopy(sequenceId: string, viewer: Viewer): Promise<Sequence> {
       const sequence = await clinic.findSequence(sequenceId);
       if (!sequence?.isLibrary || !canUseSequence(sequence, viewer)) throw new AppError('sequence/not_found', 'No such sequence.');
-      return clinic.copyToOwn(viewer.id, sequence, now());
+      return copyLibraryToOwn(storage, viewer.id, sequence, now());
     },
 
     /** The lead retires a library sequence, its sharer withdraws it; its classes and trends stay. */
@@ -212,15 +231,6 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
       }
     },
   };
-
-  /** The sequence a class counts towards in the lead's views: the library sequence it was copied from, else its own. */
-  async function familyOf(sequenceId: string): Promise<OverviewClass['family']> {
-    const sequence = await clinic.findSequence(sequenceId);
-    if (!sequence) return null;
-    const source = !sequence.isLibrary && sequence.sourceId ? await clinic.findSequence(sequence.sourceId) : null;
-    const root = source?.isLibrary ? source : sequence;
-    return { sequenceId: root.id, title: root.title, language: root.language };
-  }
 }
 
 export type ClinicService = ReturnType<typeof createClinicService>;

@@ -65,10 +65,10 @@ export function createSequenceService(deps: { storage: Storage }) {
       if (!isDone) throw new AppError('sequence/not_found', 'No such sequence.');
     },
 
-    /** A copy among the viewer's own: "… (copy)" of their own, the same title for a library sequence. */
+    /** A copy among the viewer's own: "… (copy)" of their own, the library's title (numbered if taken) for a library sequence. */
     async duplicate(id: string, viewer: Viewer, now: number): Promise<Sequence> {
       const sequence = await usable(id, viewer);
-      if (sequence.isLibrary) return plain(await storage.clinic.copyToOwn(viewer.id, sequence, now));
+      if (sequence.isLibrary) return plain(await copyLibraryToOwn(storage, viewer.id, sequence, now));
       const { title, language, cues } = sequence;
       return storage.sequences.create(viewer.id, { title: copyTitle(title, language), language, cues }, now);
     },
@@ -108,6 +108,15 @@ export function parseSequenceFile(text: string): SequenceFile {
   const parsed = sequenceFileSchema.safeParse(json);
   if (!parsed.success) throw new AppError('input/invalid', 'The file is not a valid Attune sequence.', formatIssues(parsed.error));
   return parsed.data;
+}
+
+/**
+ * A library sequence copied into an instructor's own, titled as in the library unless they already have that
+ * title ("Neck (2)" then), so a second copy is told apart from the first in their list.
+ */
+export async function copyLibraryToOwn(storage: Storage, instructorId: string, library: SequenceRecord, now: number): Promise<Sequence> {
+  const titles = (await storage.sequences.list(instructorId)).map((s) => s.title);
+  return storage.clinic.copyToOwn(instructorId, { ...library, title: distinctTitle(library.title, titles) }, now);
 }
 
 /** The title itself when no other has it, else "Title (2)", "Title (3)", …, shortened to fit 120 characters. */

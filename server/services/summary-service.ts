@@ -5,12 +5,14 @@
  */
 import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import { bySequencePosition, isSequenceCue, sequencePositions } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
-import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
-import { canReadClass, canUseSequence, type Viewer } from '../domain/clinic-rules.js';
+import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, Storage } from '../storage/storage.js';
+import { loadInsightClasses } from './insight-classes.js';
+import { createThresholds } from './thresholds.js';
 
 export const HISTORY_PAGE_SIZE = 20;
 
@@ -20,10 +22,8 @@ export const TREND_MAX_CLASSES = 60;
 export function createSummaryService(deps: { storage: Storage; now?: () => number }) {
   const { storage } = deps;
   const now = deps.now ?? Date.now;
-
-  async function threshold(instructorId: string): Promise<number> {
-    return (await storage.accounts.getSummarySettings(instructorId))?.summaryThreshold ?? DEFAULT_THRESHOLD;
-  }
+  const thresholds = createThresholds(storage);
+  const threshold = thresholds.of;
 
   /** The instructor's classes of a sequence (newest `limit`, oldest first); a sequence never run must be one they may use. */
   async function sequenceClasses(sequenceId: string, instructorId: string, limit: number) {
@@ -35,23 +35,11 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
     return overviews;
   }
 
-  /** The insights of these classes (oldest first): per class its flags, the cues it showed, who flagged what. */
+  /** The insights of these classes (oldest first), named by the newest one's cues. */
   async function insightsOf(overviews: ClassOverview[], k: number): Promise<SequenceInsights> {
     const recent = overviews.slice(-INSIGHT_MAX_CLASSES);
-    const ids = recent.map((o) => o.record.id);
-    const [perClass, flaggers] = await Promise.all([
-      Promise.all(recent.map((o) => Promise.all([storage.flags.figures(o.record.id), storage.classes.listTransitions(o.record.id)]))),
-      storage.flags.flaggersOfClasses(ids),
-    ]);
-    const classes = recent.map(({ record, participants }, i) => ({
-      classId: record.id,
-      participants,
-      cueCount: record.cues.length,
-      shownCues: perClass[i]![1].filter((t) => t.status === 'running' || t.status === 'paused').map((t) => t.cueIndex),
-      figures: perClass[i]![0],
-      flaggers: flaggers.filter((f) => f.classId === record.id),
-    }));
-    return buildInsights(classes, (recent.at(-1)?.record.cues ?? []).map((c) => c.text), k);
+    const newest = recent.at(-1)?.record.cues.filter(isSequenceCue) ?? [];
+    return buildInsights(await loadInsightClasses(storage, recent), newest.map((c) => c.text), k);
   }
 
   return {
@@ -63,16 +51,19 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       const record = await storage.classes.get(classId);
       // Another instructor's class answers exactly like a missing one.
       if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
-      const [participants, transitions, figures, flagSeconds, feedback, k] = await Promise.all([
+      const [participants, transitions, figures, flagSeconds, feedback, k, instructor] = await Promise.all([
         storage.participants.count(classId),
         storage.classes.listTransitions(classId),
         storage.flags.figures(classId),
         storage.flags.secondsByCue(classId),
         storage.feedback.list(classId),
         threshold(record.instructorId),
+        namesInstructor(record.instructorId, viewer) ? storage.accounts.findById(record.instructorId) : null,
       ]);
       // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      return summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+      const canKeepCues = record.instructorId === viewer.id && record.status === 'ended';
+      const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now(), canKeepCues });
+      return instructor ? { ...summary, instructorEmail: instructor.email } : summary;
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */
@@ -111,30 +102,35 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       const found = overviews.length === 0 ? await storage.clinic.findSequence(sequenceId) : null;
       const sequence = found && (viewer.role === 'lead' || canUseSequence(found, viewer)) ? found : null;
       if (overviews.length === 0 && !sequence) throw new AppError('sequence/not_found', 'No such sequence.');
-      const instructorIds = [...new Set([viewer.id, ...overviews.map((o) => o.record.instructorId)])];
       const classIds = overviews.map((o) => o.record.id);
-      const [tallies, reached, ks] = await Promise.all([
+      const [tallies, reached, k] = await Promise.all([
         storage.flags.tallyOfClasses(classIds),
         storage.classes.reachedCuesOf(classIds),
-        Promise.all(instructorIds.map(threshold)),
+        thresholds.across(overviews.map((o) => o.record.instructorId), viewer),
       ]);
-      // Across several instructors (the lead's view), the strictest of their K's and the clinic's.
-      const k = Math.max(...ks, viewer.role === 'lead' ? await storage.clinic.getThreshold() : 0);
       const trend = buildTrend(
         sequenceId,
-        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
-          classId: record.id,
-          title: record.title,
-          language: record.language,
-          status: record.status,
-          createdAt: record.createdAt,
-          cues: record.cues,
-          participants,
-          // Not counted before the class's feedback window closes (see the summary).
-          ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
-          tallies: tallies.filter((t) => t.classId === record.id),
-          reachedCues: new Set(reached.filter((r) => r.classId === record.id).map((r) => r.cueIndex)),
-        })),
+        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => {
+          // Cues added during a class are not the sequence's: left out, the others compared by their place in it.
+          const positions = sequencePositions(record.cues);
+          return {
+            classId: record.id,
+            title: record.title,
+            language: record.language,
+            status: record.status,
+            createdAt: record.createdAt,
+            cues: record.cues.filter(isSequenceCue),
+            sequenceVersion: record.sequenceVersion,
+            participants,
+            // Not counted before the class's feedback window closes (see the summary).
+            ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),
+            tallies: bySequencePosition(
+              tallies.filter((t) => t.classId === record.id),
+              positions,
+            ),
+            reachedCues: new Set(bySequencePosition(reached.filter((r) => r.classId === record.id), positions).map((r) => r.cueIndex)),
+          };
+        }),
         k,
       );
       const insights = await insightsOf(overviews, k);

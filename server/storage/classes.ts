@@ -1,5 +1,5 @@
 /** Classes over Kysely: run state (conditional on the revision), the transition log, history lists. */
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import { compiledOnce } from './compiled-once.js';
 import type { Database } from './database.js';
@@ -77,6 +77,7 @@ export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStor
         endedAt: null,
         feedbackClosesAt: null,
         maxCueIndexReached: -1,
+        sequenceVersion: c.sequenceVersion ?? null,
       };
     },
 
@@ -136,16 +137,44 @@ export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStor
             // The class cannot leave `ended`, so this is written once: when the transition log says it ended.
             ...(update.status === 'ended' ? { ended_at: now } : {}),
             ...(update.feedbackClosesAt !== undefined ? { feedback_closes_at: update.feedbackClosesAt } : {}),
+            ...(update.added ? { cues_json: JSON.stringify(update.added.cues) } : {}),
           })
           .where('id', '=', id)
           .where('revision', '=', expectedRevision)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
+        if (update.added) await shiftCues(trx, id, update.added.insertedAt);
         await trx
           .insertInto('class_transitions')
           .values({ class_id: id, revision: update.revision, status: update.status, cue_index: update.cueIndex, at: now })
           .execute();
         return true;
+      });
+    },
+
+    async keepCue(change) {
+      return db.transaction().execute(async (trx) => {
+        const kept = await trx
+          .updateTable('classes')
+          .set({ cues_json: JSON.stringify(change.classCues) })
+          .where('id', '=', change.classId)
+          .where('cues_json', '=', JSON.stringify(change.expectedClassCues))
+          .executeTakeFirst();
+        if (Number(kept.numUpdatedRows) !== 1) return null;
+        const updated = await trx
+          .updateTable('sequences')
+          .set((eb) => ({ cues_json: JSON.stringify(change.sequenceCues), updated_at: change.now, version: eb('version', '+', 1) }))
+          .where('id', '=', change.sequenceId)
+          .where('instructor_id', '=', change.instructorId)
+          .where('is_library', '=', 0)
+          .where('version', '=', change.expectedVersion)
+          .executeTakeFirst();
+        // Throwing rolls the class's mark back with it.
+        if (Number(updated.numUpdatedRows) !== 1) throw new StaleKeep();
+        return change.expectedVersion + 1;
+      }).catch((error: unknown) => {
+        if (error instanceof StaleKeep) return null;
+        throw error;
       });
     },
 
@@ -195,6 +224,43 @@ export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStor
     },
   };
 }
+
+/** The tables that store something per cue index of a class. */
+const CUE_INDEXED_TABLES = [
+  'flags',
+  'class_transitions',
+  'cue_tallies',
+  'region_tallies',
+  'participant_cue_flags',
+  'cue_aggregates',
+  'flag_aggregates',
+] as const;
+
+/**
+ * Moves everything the class stores for cues from `insertedAt` on one place down, as its cues moved. In two
+ * steps through negative indexes, so no row ever takes the place of one not yet moved (the tallies' primary
+ * keys hold the cue index, and PostgreSQL checks them row by row). The lobby's -1 in the transition log is
+ * never touched: the first step makes -2 and below.
+ */
+async function shiftCues(trx: Transaction<Database>, classId: string, insertedAt: number): Promise<void> {
+  for (const table of CUE_INDEXED_TABLES) {
+    await trx
+      .updateTable(table)
+      .set({ cue_index: sql<number>`-cue_index - 2` })
+      .where('class_id', '=', classId)
+      .where('cue_index', '>=', insertedAt)
+      .execute();
+    await trx
+      .updateTable(table)
+      .set({ cue_index: sql<number>`-cue_index - 1` })
+      .where('class_id', '=', classId)
+      .where('cue_index', '<=', -2)
+      .execute();
+  }
+}
+
+/** The sequence moved on while a cue was being kept: the transaction is rolled back. */
+class StaleKeep extends Error {}
 
 function toOverview(
   row: Selectable<Database['classes']> & { participant_total: number | null; feedback_answers: number | null; feedback_rating_sum: number | null },

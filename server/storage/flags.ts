@@ -274,6 +274,26 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       return rows.map((r) => ({ classId: r.class_id, cueIndex: Number(r.cue_index), kind: r.kind as FlagKind, participants: Number(r.participants) }));
     },
 
+    async regionsOfClasses(classIds) {
+      if (classIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('region_tallies')
+        .selectAll()
+        .where('class_id', 'in', classIds)
+        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
+        .orderBy('class_id')
+        .orderBy('cue_index')
+        .orderBy('region')
+        .execute();
+      return rows.map((r) => ({
+        classId: r.class_id,
+        cueIndex: Number(r.cue_index),
+        region: r.region as RegionId,
+        tension: Number(r.tension),
+        relief: Number(r.relief),
+      }));
+    },
+
     async tallyOfClasses(classIds) {
       // The live tallies stay when retention deletes the raw flags, so archived and running classes read alike.
       if (classIds.length === 0) return [];

@@ -2,10 +2,11 @@
  * The clinic over Kysely: accounts as the lead manages them, the shared library (library rows of the sequences
  * table), and reads across every instructor's classes. The same queries serve SQLite and PostgreSQL.
  */
-import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Cue, Language, SequenceInput } from '../../shared/schemas/sequence.js';
+import { sequenceRow } from './accounts.js';
 import type { Database } from './database.js';
+import { sequenceEdit } from './sequences.js';
 import type { AccountChange, ClassRecord, ClinicClassOverview, ClinicFilter, ClinicStorage, Role, SequenceRecord } from './storage.js';
 
 export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selectable<Database['classes']>) => ClassRecord): ClinicStorage {
@@ -43,6 +44,13 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
       .innerJoin('instructors', 'instructors.id', 'classes.instructor_id')
       .selectAll('classes')
       .select('instructors.email as instructor_email')
+      // The sequence each class counts towards (see ClinicClassOverview.family), joined rather than looked up per class.
+      .leftJoin('sequences as own', 'own.id', 'classes.sequence_id')
+      .leftJoin('sequences as source', (join) =>
+        join.onRef('source.id', '=', 'own.source_id').on('own.is_library', '=', 0).on('source.is_library', '=', 1),
+      )
+      .select(['own.id as own_id', 'own.title as own_title', 'own.language as own_language'])
+      .select(['source.id as source_id', 'source.title as source_title', 'source.language as source_language'])
       .select((eb) => [
         eb.selectFrom('participants').select((e) => e.fn.countAll<number>().as('n')).whereRef('participants.class_id', '=', 'classes.id').as('participants'),
         eb.selectFrom('feedback').select((e) => e.fn.countAll<number>().as('n')).whereRef('feedback.class_id', '=', 'classes.id').as('feedback_answers'),
@@ -63,6 +71,7 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
   const toOverview = (row: OverviewRow): ClinicClassOverview => ({
     record: toClass(row),
     instructorEmail: row.instructor_email,
+    family: familyOf(row),
     participants: Number(row.participants ?? 0),
     feedbackAnswers: Number(row.feedback_answers ?? 0),
     feedbackRatingSum: Number(row.feedback_rating_sum ?? 0),
@@ -74,22 +83,9 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
   }
 
   async function insertSequence(trx: Kysely<Database>, ownerId: string, input: SequenceInput, sourceId: string | null, now: number, isLibrary: boolean) {
-    const id = randomUUID();
-    await trx
-      .insertInto('sequences')
-      .values({
-        id,
-        instructor_id: ownerId,
-        title: input.title,
-        language: input.language,
-        cues_json: JSON.stringify(input.cues),
-        created_at: now,
-        updated_at: now,
-        is_library: isLibrary ? 1 : 0,
-        source_id: sourceId,
-      })
-      .execute();
-    return id;
+    const row = { ...sequenceRow(ownerId, input, now), is_library: isLibrary ? 1 : 0, source_id: sourceId };
+    await trx.insertInto('sequences').values(row).execute();
+    return row.id;
   }
 
   return {
@@ -172,13 +168,7 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
     async updateLibrarySequence(id, input, now) {
       const result = await db
         .updateTable('sequences')
-        .set((eb) => ({
-          title: input.title,
-          language: input.language,
-          cues_json: JSON.stringify(input.cues),
-          updated_at: now,
-          version: eb('version', '+', 1),
-        }))
+        .set(sequenceEdit(input, now))
         .where('id', '=', id)
         .where('is_library', '=', 1)
         .where('retired_at', 'is', null)
@@ -257,6 +247,20 @@ export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selecta
 }
 
 class LastLead extends Error {}
+
+/** The library sequence a copy came from, else the class's own sequence; null when that is gone. */
+function familyOf(row: {
+  own_id: string | null;
+  own_title: string | null;
+  own_language: string | null;
+  source_id: string | null;
+  source_title: string | null;
+  source_language: string | null;
+}): ClinicClassOverview['family'] {
+  if (row.source_id !== null) return { sequenceId: row.source_id, title: row.source_title!, language: row.source_language as Language };
+  if (row.own_id !== null) return { sequenceId: row.own_id, title: row.own_title!, language: row.own_language as Language };
+  return null;
+}
 
 function toRole(role: string): Role {
   return role === 'lead' ? 'lead' : 'instructor';

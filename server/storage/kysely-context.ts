@@ -38,5 +38,6 @@ export function toClass(row: Selectable<Database['classes']>): ClassRecord {
     endedAt: row.ended_at === null ? null : Number(row.ended_at),
     feedbackClosesAt: row.feedback_closes_at === null ? null : Number(row.feedback_closes_at),
     maxCueIndexReached: Number(row.max_cue_index),
+    sequenceVersion: row.sequence_version === null ? null : Number(row.sequence_version),
   };
 }

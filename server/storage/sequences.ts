@@ -1,6 +1,6 @@
 /** Cue sequences over Kysely: read and written whole, the cues as JSON. */
-import type { Selectable } from 'kysely';
-import type { Cue, Language, Sequence } from '../../shared/schemas/sequence.js';
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
 import { sequenceRow } from './accounts.js';
 import type { Database } from './database.js';
 import type { KyselyContext } from './kysely-context.js';
@@ -42,13 +42,7 @@ export function kyselySequences({ db }: KyselyContext): SequenceStorage {
     async update(id, instructorId, input, now) {
       const result = await db
         .updateTable('sequences')
-        .set((eb) => ({
-          title: input.title,
-          language: input.language,
-          cues_json: JSON.stringify(input.cues),
-          updated_at: now,
-          version: eb('version', '+', 1),
-        }))
+        .set(sequenceEdit(input, now))
         .where('id', '=', id)
         .where('instructor_id', '=', instructorId)
         .where('is_library', '=', 0)
@@ -67,6 +61,20 @@ export function kyselySequences({ db }: KyselyContext): SequenceStorage {
       return Number(result.numDeletedRows) === 1;
     },
   };
+}
+
+/**
+ * What an edit of a sequence (one's own or the library's) writes: the whole of it, and one more version, so a
+ * class can say which version it ran.
+ */
+export function sequenceEdit(input: SequenceInput, now: number) {
+  return (eb: ExpressionBuilder<Database, 'sequences'>) => ({
+    title: input.title,
+    language: input.language,
+    cues_json: JSON.stringify(input.cues),
+    updated_at: now,
+    version: eb('version', '+', 1),
+  });
 }
 
 function toSequence(row: Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'>): Sequence {

@@ -4,7 +4,7 @@
  * change is one transaction inside an implementation; class transitions are conditional on the revision, so
  * the row is the lock, also across processes.
  */
-import type { ClassStatus } from '../../shared/schemas/class.js';
+import type { ClassCue, ClassStatus } from '../../shared/schemas/class.js';
 import type { RegionId } from '../../shared/regions.js';
 import type { Alert } from '../../shared/schemas/alert.js';
 import type { SummarySettings } from '../../shared/schemas/summary.js';
@@ -36,7 +36,8 @@ export interface ClassRecord {
   code: string;
   title: string;
   language: Language;
-  cues: Cue[];
+  /** The snapshot of the sequence's cues, with the cues added during the class in their places. */
+  cues: ClassCue[];
   status: ClassStatus;
   cueIndex: number;
   revision: number;
@@ -50,6 +51,8 @@ export interface ClassRecord {
   feedbackClosesAt: number | null;
   /** The highest cue index shown so far (-1 in the lobby): flags for later cues are refused. */
   maxCueIndexReached: number;
+  /** The version of its sequence the cues were taken from; null for a class from before versions were kept. */
+  sequenceVersion: number | null;
 }
 
 /** A class's run state and how many cues it has, without the cues themselves. */
@@ -67,6 +70,12 @@ export interface ClassRunUpdate {
   maxCueIndexReached: number;
   /** Written only when given: the end transition fixes the feedback window (`endedAt` is set by storage). */
   feedbackClosesAt?: number | null;
+  /**
+   * A cue added during the class: the class's cues with it, and where it went. Everything stored by cue index
+   * (flags, tallies, the transition log) from `insertedAt` on moves one place down with the cues, in the same
+   * transaction.
+   */
+  added?: { cues: ClassCue[]; insertedAt: number };
 }
 
 export interface NewClass {
@@ -165,6 +174,22 @@ export interface ClassStorage {
    * `expectedRevision`; false if it moved on (nothing written).
    */
   updateRun(id: string, expectedRevision: number, update: ClassRunUpdate, now: number): Promise<boolean>;
+  /**
+   * **Keep in the sequence**, in one transaction: the ended class's snapshot becomes `classCues` (the cue marked
+   * kept) if it is still `expectedClassCues`, and the instructor's sequence gets `sequenceCues` if it is still at
+   * `expectedVersion` (its version then grows by one). The new version, or null when either had changed
+   * (nothing written).
+   */
+  keepCue(change: {
+    classId: string;
+    expectedClassCues: ClassCue[];
+    classCues: ClassCue[];
+    sequenceId: string;
+    instructorId: string;
+    expectedVersion: number;
+    sequenceCues: Cue[];
+    now: number;
+  }): Promise<number | null>;
   /** Classes running or paused: the timers to re-arm after a restart. */
   listActive(): Promise<ClassRecord[]>;
   /** The class's accepted transitions, oldest first: the summary's timeline. */
@@ -219,6 +244,8 @@ export interface FlagStorage {
    * (a class whose raw flags retention archived has no rows).
    */
   flaggersOfClasses(classIds: string[]): Promise<(CueFlaggers & { classId: string })[]>;
+  /** Per class, cue and region of these classes, the flags that named the region (kept when the raw flags go). */
+  regionsOfClasses(classIds: string[]): Promise<{ classId: string; cueIndex: number; region: RegionId; tension: number; relief: number }[]>;
   /**
    * The class's flags by cue, kind and second they were stored (epoch seconds), for the timeline's figures per
    * visit of a cue; null once retention archived the class's raw flags (the times are not kept).
@@ -302,6 +329,11 @@ export interface SequenceRecord extends Sequence {
 /** A class with its instructor, for the lead's views. */
 export interface ClinicClassOverview extends ClassOverview {
   instructorEmail: string;
+  /**
+   * The sequence the class counts towards in the lead's views: the library sequence its sequence was copied
+   * from, else its own sequence; null when that sequence is gone.
+   */
+  family: { sequenceId: string; title: string; language: Language } | null;
 }
 
 /** A change the rule "always at least one active lead" may refuse. */

@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import type { Cue, Language } from './sequence.js';
+import { cueSchema, sequenceLimits, type Cue, type Language } from './sequence.js';
 import { storable } from './storable-text.js';
+
+/**
+ * The most cues a class holds: its sequence's (at most 100) and the cues added during the class. A cap, so a
+ * hostile tablet cannot grow a class's snapshot without bound.
+ */
+export const MAX_CUES_PER_CLASS = sequenceLimits.cuesMax + 50;
+
+/**
+ * A cue of a class's snapshot: one of its sequence's, or one the instructor added during the class
+ * (`isAdded`). `isKept`: an added cue the instructor later kept in the sequence from the summary.
+ */
+export type ClassCue = Cue & { isAdded?: true; isKept?: true };
 
 /** Where a class is in its life. */
 export type ClassStatus = 'lobby' | 'running' | 'paused' | 'ended';
@@ -20,11 +32,37 @@ export const classCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), revision: z.number().int().min(0) }),
   z.object({ type: z.literal('resume'), revision: z.number().int().min(0) }),
   z.object({ type: z.literal('end'), revision: z.number().int().min(0) }),
-  z.object({ type: z.literal('jump'), revision: z.number().int().min(0), cueIndex: z.number().int().min(0).max(99) }),
+  z.object({ type: z.literal('jump'), revision: z.number().int().min(0), cueIndex: z.number().int().min(0).max(MAX_CUES_PER_CLASS - 1) }),
   /** Turns the per-class switch on or off: a cue whose countdown runs out moves on by itself. */
   z.object({ type: z.literal('auto-advance'), revision: z.number().int().min(0), isOn: z.boolean() }),
 ]);
 export type ClassCommand = z.infer<typeof classCommandSchema>;
+
+/**
+ * A cue added during a running or paused class (typed, taken from one of the instructor's sequences, or the
+ * current one repeated): it goes right after the current cue, shown at once (`now`) or as the next one
+ * (`next`). Same limits as a sequence's cue; `revision` as in a command.
+ */
+export const cueAddSchema = z.object({
+  revision: z.number().int().min(0),
+  cue: cueSchema,
+  at: z.enum(['now', 'next']),
+});
+export type CueAdd = z.infer<typeof cueAddSchema>;
+
+/** The address of **Keep in the sequence**: `/api/classes/:classId/cues/:cueIndex/keep`. */
+export const cueKeepParamsSchema = z.object({
+  classId: storable(z.string().min(1).max(64)),
+  cueIndex: z.coerce.number().int().min(0).max(MAX_CUES_PER_CLASS - 1),
+});
+
+/** What **Keep in the sequence** answers: where the cue went, and the sequence's new version. */
+export interface CueKept {
+  sequenceId: string;
+  /** The cue's index in the sequence. */
+  position: number;
+  version: number;
+}
 
 /** What every phone may see of a class: never the private notes, never the group's counts. */
 export interface PublicClassState {
@@ -55,7 +93,7 @@ export interface PublicClassState {
 /** What the instructor's tablet gets: the public state plus the whole snapshot with notes. */
 export interface InstructorClassState extends PublicClassState {
   classId: string;
-  cues: Cue[];
+  cues: ClassCue[];
 }
 
 /** What `/api/classes/:id` answers: the state, the address phones join at, and its QR code as SVG markup. */

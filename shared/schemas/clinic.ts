@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Sequence } from './sequence.js';
-import type { ClassHistoryItem, FeedbackFigures } from './summary.js';
+import type { ClassHistoryItem, FeedbackFigures, SequenceInsights } from './summary.js';
 
 export const roleSchema = z.enum(['lead', 'instructor'], { error: 'must be "lead" or "instructor"' });
 export type Role = z.infer<typeof roleSchema>;
@@ -100,6 +100,8 @@ export interface ClinicSequenceLine {
   participants: number;
   feedback: FeedbackFigures | null;
   feedbackAnswers: number;
+  /** What its newest classes in the view say about its cues, by the trend page's rule and threshold. */
+  insights: SequenceInsights;
 }
 
 /** The lead's overview of the clinic in a period. */

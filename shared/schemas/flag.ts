@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionIds, type RegionId } from '../regions.js';
+import { MAX_CUES_PER_CLASS } from './class.js';
 
 /**
  * One Tension or Relief tap. `flagId` is made on the phone, so a retried delivery counts once; `cueIndex` is
@@ -7,7 +8,7 @@ import { regionIds, type RegionId } from '../regions.js';
  */
 export const flagSubmitSchema = z.object({
   flagId: z.uuid(),
-  cueIndex: z.number().int().min(0).max(99),
+  cueIndex: z.number().int().min(0).max(MAX_CUES_PER_CLASS - 1),
   kind: z.enum(['tension', 'relief']),
   region: z.enum(regionIds).optional(),
   strength: z.number().int().min(1).max(3).optional(),

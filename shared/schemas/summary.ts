@@ -35,6 +35,10 @@ export interface CueSummary {
   focusRegions: RegionId[];
   /** Whether the class ever showed this cue. An unreached cue's zeros mean "not asked", not "nobody flagged". */
   isReached: boolean;
+  /** The instructor added this cue during the class: it is not one of the sequence's. */
+  isAdded: boolean;
+  /** An added cue the instructor has since kept in the sequence (**Keep in the sequence**). */
+  isKept: boolean;
   /** Null when withheld: more than none but fewer than `threshold` participants flagged this cue. */
   figures: CueFigures | null;
 }
@@ -85,6 +89,11 @@ export interface ClassSummary {
   participants: number;
   /** The instructor's threshold the figures went through. */
   threshold: number;
+  /**
+   * Who ran the class, only where the clinic lead reads a colleague's class (its page and exports); absent from
+   * an instructor's own. Participants are never named.
+   */
+  instructorEmail?: string;
   timeline: TimelineSegment[];
   cues: CueSummary[];
   /** Null when withheld: more than none but fewer than `threshold` participants answered the form. */
@@ -95,6 +104,14 @@ export interface ClassSummary {
    * summary cannot time an answer and tie its comment, rating and feeling together. The page says so.
    */
   isFeedbackPending: boolean;
+  /**
+   * While an ended class's feedback is pending: how many answers came so far, rounded down to a multiple of
+   * `threshold` (0, K, 2K…), so the count moves only once K more have come and cannot date one answer. Null
+   * before the end and once the feedback is published (then `feedback.answers` is exact).
+   */
+  feedbackSoFar: number | null;
+  /** Whether the reader may keep this class's added cues in its sequence: the class is theirs and has ended. */
+  canKeepCues: boolean;
 }
 
 /** One line of the list of past classes. */
@@ -134,22 +151,34 @@ export const csvQuerySchema = z.object({
 export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 /** One class of a sequence's trend. */
-export type TrendClass = Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'>;
+export interface TrendClass extends Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'> {
+  /** The version of its sequence the class ran (each edit counts one); null for a class from before versions were kept. */
+  sequenceVersion: number | null;
+  /** Whether it ran the same cues as the newest class; false: an earlier (or another) version, shown against its own cues. */
+  hasNewestCues: boolean;
+}
 
 /** One cue in one class of the trend: flags per participant who joined that class. */
 export interface TrendPoint {
   classId: string;
-  /** Null when withheld, when that class had no such cue (the sequence was shorter then), or did not reach it. */
+  /** Null when withheld, when that class's version had no such cue, or when the class did not reach it. */
   tension: number | null;
   relief: number | null;
   isWithheld: boolean;
+  /** Whether that class's cues had this cue (matched by its text, server/domain/cue-match.ts): false for another version's. */
+  isInClass: boolean;
   /** Whether that class showed this cue at all: false for a cue it never came to (or did not have). */
   isReached: boolean;
 }
 
+/**
+ * One cue of the trend's grid. The rows are the newest class's cues in its order, then the cues only earlier
+ * versions had (newest first): every class is read against its own cues, matched by their text.
+ */
 export interface CueTrend {
-  cueIndex: number;
-  /** The cue's text in the newest class. */
+  /** Its position in the newest class; null for a cue only earlier versions had. */
+  cueIndex: number | null;
+  /** The cue's text, as the newest class that had it said it. */
   text: string;
   /** One per class of the trend, in the same order. */
   points: TrendPoint[];

@@ -4,10 +4,15 @@ import { expect, newPhone, newTablet } from './fixtures.js';
 
 /**
  * Signs in on a tablet (creating the account on a fresh server), opens a class from the starter sequence at
- * `sequenceIndex`, and returns the tablet and the class's join code.
+ * `sequence` (its place in the list, or its title), and returns the tablet and the class's join code.
  */
-export async function openClassOnTablet(browser: Browser, url: string, sequenceIndex = 0): Promise<{ desk: Page; code: string }> {
+export async function openClassOnTablet(browser: Browser, url: string, sequence: number | string = 0): Promise<{ desk: Page; code: string }> {
   const { page: desk } = await newTablet(browser);
+  return { desk, code: await openClassOn(desk, url, sequence) };
+}
+
+/** The same steps on a tablet page the caller made; returns the class's join code. */
+export async function openClassOn(desk: Page, url: string, sequence: number | string = 0): Promise<string> {
   await desk.goto(`${url}/instructor`);
   const create = desk.getByRole('button', { name: 'Create account' });
   const signIn = desk.getByRole('button', { name: 'Sign in' });
@@ -15,19 +20,26 @@ export async function openClassOnTablet(browser: Browser, url: string, sequenceI
   await desk.getByLabel('E-mail').fill('lead@clinic.test');
   await desk.getByLabel('Password').fill('correct horse battery');
   await ((await create.isVisible()) ? create : signIn).click();
-  await desk.getByRole('button', { name: 'Open class' }).nth(sequenceIndex).click();
+  const openClass = desk.getByRole('button', { name: 'Open class' });
+  const card = (title: string) => desk.getByRole('listitem').filter({ has: desk.getByRole('heading', { name: title, exact: true }) });
+  await (typeof sequence === 'number' ? openClass.nth(sequence) : card(sequence).getByRole('button', { name: 'Open class' })).click();
   const joinCode = desk.getByRole('region', { name: 'Join code' });
   await expect(joinCode).toContainText(/[A-HJKMNP-Z2-9]{6}/);
-  return { desk, code: /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0] };
+  return /[A-HJKMNP-Z2-9]{6}/.exec((await joinCode.textContent()) ?? '')![0];
 }
 
 /** A phone that opened the class's join address, pressed Join and waits in the lobby. */
 export async function joinPhone(browser: Browser, url: string, code: string): Promise<Page> {
   const { page } = await newPhone(browser);
-  await page.goto(`${url}/join/${code}`);
+  await joinOn(page, `${url}/join/${code}`);
+  return page;
+}
+
+/** The same steps on a phone page the caller made, from the class's join address. */
+export async function joinOn(page: Page, joinUrl: string): Promise<void> {
+  await page.goto(joinUrl);
   await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByText('Waiting for the class to start')).toBeVisible();
-  return page;
 }
 
 /** The phone's current cue, by its contract name. */

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
 import { cue } from './class-steps.js';
-import { expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
+import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLET, test } from './fixtures.js';
 
 const run = promisify(execFile);
 const LEAD = { email: 'lead@clinic.test', password: 'correct horse battery' };
@@ -36,8 +36,6 @@ test('the lead runs the clinic: a colleague added, their class read, deactivated
   await expect(issued).toHaveText(/^[a-zA-Z2-9]{12}$/);
   const oneTime = (await issued.textContent())!;
   await expect(lead.getByRole('row', { name: /ana@clinic\.test/ })).toContainText('Instructor');
-  await expectAccessible(lead, 'clinic page');
-  await screenshot(lead, 'tablet-clinic-en');
 
   // The colleague signs in with it, chooses a password, takes a copy of a library sequence and runs a class.
   const ana = await signInAs(browser, server.url, 'ana@clinic.test', oneTime);
@@ -74,10 +72,56 @@ test('the lead runs the clinic: a colleague added, their class read, deactivated
   await lead.reload();
   const classes = lead.getByRole('region', { name: 'Every instructor’s classes' });
   await expect(classes.getByRole('row', { name: /ana@clinic\.test/ })).toBeVisible();
+  const perSequence = lead.getByRole('region', { name: 'Per sequence, across instructors' });
+  await expect(perSequence.getByRole('columnheader', { name: 'Insights' })).toBeVisible();
+  await expect(perSequence.getByRole('row').nth(1)).toContainText('Not enough classes with K answers yet');
+
+  // The overview is filterable by instructor and period: the lead's own classes (none started), then Ana's,
+  // then a period after today (nothing), then everything again.
+  const filters = lead.getByRole('form', { name: 'Which classes' });
+  const show = async () => {
+    await Promise.all([lead.waitForResponse((r) => r.url().includes('/api/clinic/classes')), filters.getByRole('button', { name: 'Show' }).click()]);
+  };
+  await filters.getByLabel('Instructor').selectOption({ label: LEAD.email });
+  await show();
+  await expect(classes).toContainText('No classes in this period.');
+  await expect(lead.getByRole('region', { name: 'Overview' })).toContainText('No classes in this period.');
+  await filters.getByLabel('Instructor').selectOption({ label: 'ana@clinic.test' });
+  await show();
+  await expect(classes.getByRole('row', { name: /ana@clinic\.test/ })).toHaveCount(1);
+  const tomorrow = new Date(Date.now() + 24 * 60 * 60_000).toISOString().slice(0, 10);
+  await filters.getByLabel('From').fill(tomorrow);
+  await show();
+  await expect(classes).toContainText('No classes in this period.');
+  await filters.getByLabel('From').fill('');
+  await filters.getByLabel('Instructor').selectOption({ label: 'All instructors' });
+  await show();
+  await expect(classes.getByRole('row', { name: /ana@clinic\.test/ })).toHaveCount(1);
+  await expectAccessible(lead, 'clinic page');
+  await screenshot(lead, 'tablet-clinic-en', { fullPage: true });
+  await lead.setViewportSize(PHONE);
+  await expectAccessible(lead, 'clinic page on a phone');
+  await screenshot(lead, 'phone-clinic-en', { fullPage: true });
+  await lead.setViewportSize(TABLET);
+
+  // The lead reads the colleague's summary: it names Ana (not on Ana's own), and offers no threshold to change.
   await classes.getByRole('link', { name: /Summary of .*ana@clinic\.test/ }).first().click();
   await expect(lead).toHaveURL(/\/instructor\/classes\/[^/]+\/summary$/);
+  const summaryUrl = lead.url();
   await expect(lead.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(lead.getByText('Instructor: ana@clinic.test')).toBeVisible();
+  await expect(lead.getByRole('button', { name: 'Save threshold' })).toHaveCount(0);
+  await expect(lead.getByRole('link', { name: 'The clinic' })).toBeVisible();
   await expectAccessible(lead, 'summary read by the lead');
+  await screenshot(lead, 'tablet-lead-summary-en', { fullPage: true });
+  await lead.setViewportSize(PHONE);
+  await expectAccessible(lead, 'summary read by the lead on a phone');
+  await screenshot(lead, 'phone-lead-summary-en', { fullPage: true });
+  await lead.setViewportSize(TABLET);
+  await lead.getByRole('link', { name: 'Printable page' }).click();
+  await expect(lead.getByText('Instructor: ana@clinic.test')).toBeVisible();
+  const anaSummary = await ana.evaluate(async (url) => (await fetch(url.replace('/instructor/', '/api/'))).json(), summaryUrl);
+  expect(anaSummary).not.toHaveProperty('instructorEmail');
   await lead.goto(`${server.url}/instructor`);
   await lead.getByRole('region', { name: 'The clinic’s library' }).getByRole('button', { name: 'Open class' }).first().click();
   await expect(lead.getByRole('region', { name: 'Join code' })).toContainText(/[A-HJKMNP-Z2-9]{6}/);
@@ -99,10 +143,19 @@ test('the lead runs the clinic: a colleague added, their class read, deactivated
   await czech.goto(`${server.url}/instructor/clinic`);
   await expect(czech.getByRole('heading', { name: 'Klinika', level: 1 })).toBeVisible();
   await expect(czech.getByRole('button', { name: 'Přidat kolegu' })).toBeVisible();
+  await expect(czech.getByRole('columnheader', { name: 'Postřehy' })).toBeVisible();
   await expectAccessible(czech, 'clinic page cs');
-  await screenshot(czech, 'tablet-clinic-cs');
-  await czech.setViewportSize({ width: 390, height: 844 });
-  await screenshot(czech, 'phone-clinic-cs');
+  await screenshot(czech, 'tablet-clinic-cs', { fullPage: true });
+  await czech.setViewportSize(PHONE);
+  await expectAccessible(czech, 'clinic page cs on a phone');
+  await screenshot(czech, 'phone-clinic-cs', { fullPage: true });
+  await czech.goto(summaryUrl);
+  await expect(czech.getByText('Instruktor: ana@clinic.test')).toBeVisible();
+  await expectAccessible(czech, 'summary read by the lead cs on a phone');
+  await screenshot(czech, 'phone-lead-summary-cs', { fullPage: true });
+  await czech.setViewportSize(TABLET);
+  await expectAccessible(czech, 'summary read by the lead cs');
+  await screenshot(czech, 'tablet-lead-summary-cs', { fullPage: true });
 
   // Locked out: the command line's one-time password signs the lead in.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: server.dataDir };

@@ -26,8 +26,9 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `tests/e2e/.screens/${name}.png` });
+/** The viewport, or with `fullPage` the whole page (for long pages, to look at all of it). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: `tests/e2e/.screens/${name}.png`, fullPage: options.fullPage ?? false });
 }
 
 export const test = base.extend<{ server: SpawnedServer }>({

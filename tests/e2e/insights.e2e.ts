@@ -118,3 +118,58 @@ test('five classes where one cue drew tension in the neck: Insights name the cue
   await none.scrollIntoViewIfNeeded();
   await screenshot(desk, 'tablet-insights-below-k');
 });
+
+test('a sequence changed between classes: its trend reads each class against its own cues; the lead’s overview names the cue', async ({ browser, server }) => {
+  test.setTimeout(300_000);
+  const { page: desk } = await newTablet(browser);
+  const cookie = await signIn(desk, server.url);
+  const [library] = await englishSequences(desk, server.url);
+  const instructor = httpClient(server.url, cookie);
+  const copy = await instructor.json<Sequence>('POST', `/api/library/${library!.id}/copy`);
+  for (let i = 0; i < 3; i++) await runClass(server.url, cookie, copy.id, 5);
+  // Version 2: the cue that drew tension moves to the end, and the first cue is reworded.
+  const [first, moved, ...rest] = copy.cues;
+  const reworded = `${first!.text} Slowly.`;
+  await instructor.json('PUT', `/api/sequences/${copy.id}`, { title: copy.title, language: copy.language, cues: [{ ...first!, text: reworded }, ...rest, moved] });
+  await runClass(server.url, cookie, copy.id, 5);
+
+  await desk.goto(`${server.url}/instructor/sequences/${copy.id}/trend`);
+  const grid = desk.getByRole('region', { name: 'Tension per participant, cue by class' });
+  await expect(desk.getByText('The sequence changed over these classes.')).toBeVisible();
+  await expect(grid.getByRole('columnheader', { name: /version 1/ })).toHaveCount(3);
+  await expect(grid.getByRole('columnheader', { name: /version 2/ })).toHaveCount(1);
+  // The moved cue, now last, carries the old classes' tension (four of five: 0.8), not the cue now second.
+  const movedRow = grid.getByRole('row').filter({ hasText: moved!.text });
+  await expect(movedRow.getByRole('cell')).toHaveText(['0.8', '0.8', '0.8', /not reached/]);
+  await expect(grid.getByText('Cues only earlier versions had')).toBeVisible();
+  await expect(grid.getByRole('row').filter({ hasText: reworded }).getByRole('cell').first()).toHaveText('not in the cues this class ran');
+  await expectAccessible(desk, 'trend of a changed sequence');
+  await grid.scrollIntoViewIfNeeded();
+  await screenshot(desk, 'tablet-trend-versions-en');
+  await desk.setViewportSize(PHONE);
+  await expectAccessible(desk, 'trend of a changed sequence on a phone');
+  await grid.scrollIntoViewIfNeeded();
+  await screenshot(desk, 'phone-trend-versions-en');
+  await desk.setViewportSize(TABLET);
+  await desk.getByRole('button', { name: 'Čeština' }).click();
+  await expect(desk.getByText('Sekvence se mezi těmito lekcemi měnila.')).toBeVisible();
+  await expectAccessible(desk, 'trend of a changed sequence cs');
+  await desk.getByRole('region', { name: 'Napětí na účastníka, pokyn po lekci' }).scrollIntoViewIfNeeded();
+  await screenshot(desk, 'tablet-trend-versions-cs');
+  await desk.setViewportSize(PHONE);
+  await screenshot(desk, 'phone-trend-versions-cs');
+  await desk.setViewportSize(TABLET);
+  await desk.getByRole('button', { name: 'English' }).click();
+
+  // The first account is the clinic lead: its overview names the cue on the sequence's line, as the trend does.
+  await desk.goto(`${server.url}/instructor/clinic`);
+  const line = desk.getByRole('region', { name: 'Per sequence, across instructors' }).getByRole('row').filter({ hasText: library!.title });
+  await expect(line).toContainText(moved!.text);
+  await expect(line).toContainText('Raised tension in the neck in 3 of the last 3 classes');
+  await expectAccessible(desk, 'clinic overview with insights');
+  await line.scrollIntoViewIfNeeded();
+  await screenshot(desk, 'tablet-clinic-insights-en');
+  await desk.setViewportSize(PHONE);
+  await line.scrollIntoViewIfNeeded();
+  await screenshot(desk, 'phone-clinic-insights-en');
+});

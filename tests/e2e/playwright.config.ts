@@ -19,6 +19,9 @@ export default defineConfig({
     launchOptions: chromiumLaunch,
     locale: 'en-US',
     trace: 'retain-on-failure',
+    // A click on a control that is not there fails within this, naming the control, instead of waiting out the
+    // test's whole limit (how a renamed or removed control looked like a hang).
+    actionTimeout: 30_000,
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunch } }],
 });

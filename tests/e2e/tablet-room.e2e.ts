@@ -60,10 +60,7 @@ async function joinPhone(browser: Browser, url: string, code: string): Promise<P
 const fontPx = (page: Page, selector: string) =>
   page.locator(selector).first().evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
 
-// NOT DONE: written under heavy load, this story has not yet passed end to end once (its last run passed the
-// lobby, Show join code, the back flag as text, the clicker keys and Paused, then timed out in the End dialog's
-// axe check). Marked fixme so the rest of the suite lands; the closing note lists it as open work.
-test.fixme('a class on the tablet from lobby to ended, legible from the mat and driven by a clicker', async ({ browser, server }) => {
+test('a class on the tablet from lobby to ended, legible from the mat and driven by a clicker', async ({ browser, server }) => {
   test.setTimeout(600_000);
   const { desk, code } = await openClassOnTablet(browser, server.url);
 
@@ -185,8 +182,11 @@ test.fixme('a class on the tablet from lobby to ended, legible from the mat and 
     await expect(desk.getByRole('button', { name, exact: true })).toHaveCount(0);
   }
   await expect(desk).toHaveTitle(/Ended/);
-  // Feedback is counted and shown all at once when its window closes (issue 12): no count ticks up meanwhile.
-  await expect(desk.getByText(/Feedback appears when the feedback window closes/)).toBeVisible({ timeout: 15_000 });
+  // How many phones sent feedback so far, counted in steps of K (3) so that no single answer can be timed
+  // (issue 12): fewer than 3 until the third answer, then "3+".
+  const feedbackSent = desk.locator('.presence div').filter({ hasText: 'Sent feedback' });
+  await expect(feedbackSent).toContainText('< 3');
+  await expect(desk.getByText('Phones can send feedback until')).toBeVisible();
 
   for (const [i, phone] of phones.entries()) {
     await phone.getByRole('radio', { name: 'Better' }).check();
@@ -194,6 +194,7 @@ test.fixme('a class on the tablet from lobby to ended, legible from the mat and 
     await phone.getByRole('button', { name: 'Send feedback' }).click();
     await expect(phone.getByRole('button', { name: 'Send feedback' })).toHaveCount(0);
   }
+  await expect(feedbackSent).toContainText('3+');
   await inBothLanguages(desk, 'tablet-room-ended', async (d) => {
     await expect(d.getByRole('link', { name: 'Otevřít souhrn' })).toBeVisible();
   });

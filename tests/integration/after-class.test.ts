@@ -271,8 +271,8 @@ describe('history and trends', () => {
       [second.opened.classId, null],
     ]);
     expect(trend.cues[0]!.points).toEqual([
-      { classId: first.opened.classId, tension: 3 / 4, relief: 1 / 4, isWithheld: false, isReached: true },
-      { classId: second.opened.classId, tension: 1 / 3, relief: 2 / 3, isWithheld: false, isReached: true },
+      { classId: first.opened.classId, tension: 3 / 4, relief: 1 / 4, isWithheld: false, isInClass: true, isReached: true },
+      { classId: second.opened.classId, tension: 1 / 3, relief: 2 / 3, isWithheld: false, isInClass: true, isReached: true },
     ]);
     expect(trend.cues[1]!.points.map((p) => p.isWithheld)).toEqual([true, false]);
     expect((await instructor.request('GET', `/api/trends/${randomUUID()}`)).status).toBe(404);

@@ -32,6 +32,7 @@ import { waitFor } from '../helpers/wait-for.js';
 /** Which role sends each client event; the mapped type makes a new event a type error until it is placed. */
 const senderOf: Record<ClientEvent, 'participant' | 'instructor'> = {
   'class:command': 'instructor',
+  'cue:add': 'instructor',
   'alert:acknowledge': 'instructor',
   'alert:acknowledge-all': 'instructor',
   'flag:submit': 'participant',
@@ -121,6 +122,7 @@ async function changesNothing(act: () => Promise<void>): Promise<void> {
 /** A valid payload of each event, aimed at the owner's class where it names something. */
 const validPayload = (): { [E in ClientEvent]: Parameters<ClientToServerEvents[E]>[0] } => ({
   'class:command': { type: 'next', revision: last(ownerTablet, 'class:instructor-state')?.revision ?? 1 },
+  'cue:add': { revision: last(ownerTablet, 'class:instructor-state')?.revision ?? 1, cue: { text: 'Soften the jaw', regions: [] }, at: 'next' },
   'alert:acknowledge': { alertId: ownerAlertId },
   'alert:acknowledge-all': {},
   'flag:submit': { flagId: randomUUID(), cueIndex: 0, kind: 'relief' },
@@ -190,6 +192,7 @@ describe('HTTP routes', () => {
     sequenceId: ownerSequence.id,
     accountId: ownerAccountId,
     code: ownerClass.class.code,
+    cueIndex: '0',
     rest: 'x',
   });
   /** A body that would be accepted if the caller were allowed, so what refuses it is the permission. */

@@ -133,6 +133,9 @@ describe('the shared library', () => {
     const [starter] = await colleague.json<LibrarySequence[]>('GET', '/api/library');
     const copy = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
     expect(copy).toMatchObject({ title: starter!.title, cues: starter!.cues });
+    // A second copy is told apart from the first in the instructor's list.
+    const second = await colleague.json<Sequence>('POST', `/api/library/${starter!.id}/copy`);
+    expect(second).toMatchObject({ title: `${starter!.title} (2)`, cues: starter!.cues });
     await colleague.json('PUT', `/api/sequences/${copy.id}`, { title: 'Mine now', language: copy.language, cues: copy.cues });
     expect((await colleague.json<LibrarySequence[]>('GET', '/api/library'))[0]).toMatchObject({ title: starter!.title, version: 1 });
     // Editing the library in place is the lead's; an instructor is refused and nothing changes.
@@ -191,8 +194,29 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
     expect(summary.cues[0]!.figures).toBeNull();
     const csv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
     expect(csv).not.toContain('Calm.');
-    // The colleague's own page shows the same.
-    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual(summary);
+    // The colleague's own page shows the same figures, without naming them to themselves (and only they may keep
+    // a cue added during their class in their sequence).
+    const { instructorEmail, ...figures } = summary;
+    expect(instructorEmail).toBe('ana@clinic.test');
+    expect(summary.canKeepCues).toBe(false);
+    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual({ ...figures, canKeepCues: true });
+  });
+
+  it('names the colleague to the lead on the summary and in its exports; the colleague’s own exports stay as they were', async () => {
+    const leadCsv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
+    expect(leadCsv).toContain('class,,,,instructor,ana@clinic.test');
+    const leadJson = JSON.parse(await (await lead.request('GET', `/api/classes/${classId}/summary.json`)).text()) as ClassSummary;
+    expect(leadJson.instructorEmail).toBe('ana@clinic.test');
+    const ownCsv = await (await colleague.request('GET', `/api/classes/${classId}/summary.csv`)).text();
+    const ownJson = await (await colleague.request('GET', `/api/classes/${classId}/summary.json`)).text();
+    expect(ownCsv).not.toMatch(/instructor|ana@clinic\.test/);
+    expect(ownJson).not.toMatch(/instructorEmail|ana@clinic\.test/);
+    // Participants stay anonymous: nothing about a participant beyond the count, in either export.
+    for (const text of [leadCsv, ownCsv]) expect(text).not.toMatch(/participant_id|token/i);
+    // The lead's own class reads as an instructor's own does: no name.
+    const [starter] = await lead.json<LibrarySequence[]>('GET', '/api/library');
+    const leadClass = await lead.json<ClassDetails>('POST', '/api/classes', { sequenceId: starter!.id });
+    expect(await lead.json<ClassSummary>('GET', `/api/classes/${leadClass.class.classId}/summary`)).not.toHaveProperty('instructorEmail');
   });
 
   it('cannot run another instructor’s class: its tablet view and socket are refused', async () => {

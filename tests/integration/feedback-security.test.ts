@@ -1,7 +1,8 @@
 /**
  * Feedback cannot be timed (issue 12, item 5c). Before: polling the summary every 150 ms during the feedback
  * window dated each new answer and tied its comment, rating and feeling together. Now the summary, the history
- * score and the exports publish feedback only once the window has closed, all answers at once.
+ * score and the exports publish feedback only once the window has closed, all answers at once; until then the
+ * summary counts the answers only in whole steps of K.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
@@ -27,13 +28,13 @@ it('a summary polled every 150 ms while answers come in shows none of them until
   await sendCommand(tablet, 'start');
   await sendCommand(tablet, 'end');
 
-  const seen: { feedback: unknown; isPending: boolean; score: number | null; historyAt: number }[] = [];
+  const seen: { feedback: unknown; isPending: boolean; soFar: number | null; score: number | null; historyAt: number }[] = [];
   let isPolling = true;
   const poll = (async () => {
     while (isPolling) {
       const summary = await lead.json<ClassSummary>('GET', `/api/classes/${opened.classId}/summary`);
       const history = await lead.json<ClassHistoryPage>('GET', '/api/history');
-      seen.push({ feedback: summary.feedback, isPending: summary.isFeedbackPending, score: history.items[0]!.feedbackScore, historyAt: Date.now() });
+      seen.push({ feedback: summary.feedback, isPending: summary.isFeedbackPending, soFar: summary.feedbackSoFar, score: history.items[0]!.feedbackScore, historyAt: Date.now() });
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   })();
@@ -52,6 +53,8 @@ it('a summary polled every 150 ms while answers come in shows none of them until
   // While the window was open, every poll saw the same: nothing.
   expect(before.every((s) => s.feedback === null)).toBe(true);
   expect(seen.filter((s) => s.historyAt < closesAt).every((s) => s.score === null)).toBe(true);
+  // The count so far moves only in whole steps of K (2 here): never 1 or 3, so it dates no single answer.
+  expect(new Set(before.map((s) => s.soFar))).toEqual(new Set([0, 2]));
   // Once it closed, all three answers together.
   expect(after.length).toBeGreaterThan(0);
   expect(after[0]!.feedback).toMatchObject({ answers: 3, meanRating: 4 });

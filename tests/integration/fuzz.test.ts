@@ -185,6 +185,11 @@ const validPayloads: { [E in ClientEvent]: fc.Arbitrary<Parameters<ClientToServe
     fc.record({ type: fc.constant('jump' as const), revision: fc.nat({ max: 12 }), cueIndex }),
     fc.record({ type: fc.constant('auto-advance' as const), revision: fc.nat({ max: 12 }), isOn: fc.boolean() }),
   ),
+  'cue:add': fc.record({
+    revision: fc.nat({ max: 12 }),
+    cue: fc.record({ text: fc.string({ minLength: 1, maxLength: 280 }).filter((t) => t.trim().length > 0), regions: fc.constant([]) }),
+    at: fc.constantFrom('now', 'next' as const),
+  }),
   'flag:submit': fc.record(
     { flagId: uuid, cueIndex, kind: fc.constantFrom('tension', 'relief' as const), region: fc.constantFrom(...regionIds), strength: fc.integer({ min: 1, max: 3 }) },
     { requiredKeys: ['flagId', 'cueIndex', 'kind'] },

@@ -7,6 +7,7 @@ import type { FlagSubmit } from '../../shared/schemas/flag.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassDetails } from '../../shared/schemas/class.js';
+import type { ClinicOverview } from '../../shared/schemas/clinic.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { SequenceInsights, SequenceTrend } from '../../shared/schemas/summary.js';
 import { hashPassword } from '../../server/services/passwords.js';
@@ -87,6 +88,10 @@ describe('insights', () => {
     // The trend page gets the same insights with the trend.
     const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`);
     expect(trend.insights).toEqual(insights);
+
+    // The first account is the clinic lead: the overview's line for the sequence carries the same insights.
+    const overview = await instructor.json<ClinicOverview>('GET', '/api/clinic/overview');
+    expect(overview.sequences.find((line) => line.sequenceId === sequence.id)!.insights).toEqual(trend.insights);
   });
 
   it('name nothing when fewer participants than K answered, and show another instructor none of these classes', async () => {
@@ -101,6 +106,15 @@ describe('insights', () => {
     expect((await instructor.request('POST', '/api/settings/summary', { summaryThreshold: 2 })).status).toBe(200);
     const atTwo = await instructor.json<SequenceInsights>('GET', `/api/trends/${sequence.id}/insights`);
     expect(atTwo.mostCountedClasses).toBe(5);
+    // The lead's views across the clinic never go below the clinic's K (3), on the trend page and the overview alike.
+    const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`);
+    const line = (await instructor.json<ClinicOverview>('GET', '/api/clinic/overview')).sequences.find((l) => l.sequenceId === sequence.id)!;
+    expect(trend.insights).toMatchObject({ threshold: 3, mostCountedClasses: 0, tension: [], relief: [] });
+    expect(line.insights).toEqual(trend.insights);
+    await instructor.json('POST', '/api/clinic/settings', { summaryThreshold: 2 });
+    const lowered = (await instructor.json<ClinicOverview>('GET', '/api/clinic/overview')).sequences.find((l) => l.sequenceId === sequence.id)!;
+    expect(lowered.insights).toMatchObject({ threshold: 2, mostCountedClasses: 5 });
+    expect(lowered.insights).toEqual((await instructor.json<SequenceTrend>('GET', `/api/trends/${sequence.id}`)).insights);
 
     // The sequence is the clinic library's: another instructor reads its insights over their own classes only (none).
     const other = await otherInstructor();
@@ -108,6 +122,43 @@ describe('insights', () => {
     const theirOwn = await other.json<Sequence>('POST', '/api/sequences', { title: 'Theirs', language: 'en', cues: sequence.cues });
     expect((await instructor.request('GET', `/api/trends/${theirOwn.id}/insights`)).status).toBe(404);
     expect((await instructor.request('GET', `/api/trends/${randomUUID()}/insights`)).status).toBe(404);
+  });
+});
+
+describe('a sequence that changed between classes', () => {
+  it('reads each class against the cues it ran, in the trend and the insights, with each class’s version', async () => {
+    server = await startTestServer();
+    instructor = await signUp(server.url);
+    const copy = await instructor.json<Sequence>('POST', `/api/library/${(await englishSequence()).id}/copy`);
+    // Version 1: three classes in which its second cue draws tension in the neck.
+    for (let i = 0; i < 3; i++) await runClass(copy.id, 6);
+    const [first, second, ...rest] = copy.cues;
+    // Version 2: that cue moves to the end, and the first is reworded.
+    const reworded = { ...first!, text: `${first!.text} Slowly.` };
+    await instructor.json('PUT', `/api/sequences/${copy.id}`, { title: copy.title, language: copy.language, cues: [reworded, ...rest, second] });
+    await runClass(copy.id, 6);
+
+    const trend = await instructor.json<SequenceTrend>('GET', `/api/trends/${copy.id}`);
+    expect(trend.classes.map((c) => [c.sequenceVersion, c.hasNewestCues])).toEqual([[1, false], [1, false], [1, false], [2, true]]);
+    const row = (text: string) => trend.cues.find((c) => c.text === text)!;
+    const moved = row(second!.text);
+    expect(moved.cueIndex).toBe(copy.cues.length - 1);
+    // Six taps (one participant tapped twice) of six participants in each version-1 class, where the cue stood second.
+    expect(moved.points.map((p) => p.tension)).toEqual([1, 1, 1, null]);
+    expect(moved.points[3]).toMatchObject({ isInClass: true, isReached: false });
+    // What stands second now was third then, and drew nothing: the neck's tension is not moved onto it.
+    expect(row(rest[0]!.text).cueIndex).toBe(1);
+    expect(row(rest[0]!.text).points.slice(0, 3).map((p) => p.tension)).toEqual([0, 0, 0]);
+    // The reworded cue has its own row, the old wording another, each empty where its version lacked it.
+    expect(row(reworded.text)).toMatchObject({ cueIndex: 0 });
+    expect(row(reworded.text).points.map((p) => p.isInClass)).toEqual([false, false, false, true]);
+    expect(row(first!.text)).toMatchObject({ cueIndex: null });
+    expect(row(first!.text).points.map((p) => p.isInClass)).toEqual([true, true, true, false]);
+
+    // The insights name the cue by its text where it stands now, from the classes that ran it elsewhere.
+    expect(trend.insights.tension.map((c) => [c.cueIndex, c.text, c.classes, c.region?.region])).toEqual([
+      [copy.cues.length - 1, second!.text, 3, 'neck'],
+    ]);
   });
 });
 

@@ -105,6 +105,31 @@ describe('two processes, one PostgreSQL, one Redis', () => {
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 2, joined: 3 }));
   });
 
+  it('carry a cue added on one process to the phones on the other, stored first, and count their flags on it', async () => {
+    const { opened, tablet, phones } = await classAcrossProcesses();
+    const [, onB1, onB2] = phones;
+    await command(tablet, 'start');
+    const revision = last(tablet, 'class:instructor-state')!.revision;
+    // tablet -> A -> PostgreSQL (the snapshot grows) -> Redis stream -> B -> B's phones.
+    const ack = await emitAck(tablet, 'cue:add', { revision, cue: { text: 'Added on A', regions: ['neck'] }, at: 'now' });
+    expect(ack).toMatchObject({ ok: true, data: { cueIndex: 1, cueCount: opened.cueCount + 1 } });
+    await waitFor(() => phones.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ cueIndex: 1, cue: { text: 'Added on A' } })));
+    // B checks the flag against the class it reads from PostgreSQL: the added cue is there.
+    await submit(onB1, tap(1, 'tension'));
+    await submit(onB2, tap(1, 'tension'));
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toContainEqual({ cueIndex: 1, tension: 2, relief: 0, participants: 2 }));
+    // Two tablets adding from the same revision: one is stored, the other refused as stale.
+    const at = last(tablet, 'class:instructor-state')!.revision;
+    const tabletOnB = await connectVia(toB, { role: 'instructor', classId: opened.classId }, lead.cookie);
+    await waitFor(() => expect(last(tabletOnB, 'class:instructor-state')?.revision).toBe(at));
+    const both = await Promise.all(
+      [tablet, tabletOnB].map((t, i) => emitAck(t, 'cue:add', { revision: at, cue: { text: `Race ${i}`, regions: [] }, at: 'next' })),
+    );
+    expect(both.filter((a) => a.ok)).toHaveLength(1);
+    expect(both.filter((a) => !a.ok)).toMatchObject([{ error: { code: 'class/stale_revision' } }]);
+    await waitFor(() => expect(last(tabletOnB, 'class:instructor-state')?.cueCount).toBe(opened.cueCount + 2));
+  });
+
   it('run a class’s auto-advance once, even when the process that armed it dies: the others take it over', async () => {
     // Five-second cues (the shortest allowed), so the test waits out real countdowns.
     const sequence = await lead.json<Sequence>('POST', '/api/sequences', {

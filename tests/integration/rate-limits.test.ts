@@ -140,6 +140,7 @@ describe('sign-in', () => {
     const limited = await signIn('LEAD@clinic.test', PASSWORD);
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate/limited', message: expect.stringMatching(/try again in \d+ s/) } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited.headers.get('set-cookie')).toBeNull();
     expect((await signIn('colleague@clinic.test', PASSWORD)).status).toBe(200);
   });

@@ -114,6 +114,23 @@ describe('join attempts: per address and overall, in memory', () => {
     for (let i = 0; i < 25; i++) statuses.push((await fetch(`${server!.url}/join/ZZZZ${String(i).padStart(2, '0')}`, { headers: guesser })).status);
     expect(statuses.slice(0, 20).every((status) => status === 404)).toBe(true);
     expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
+    // A person past the limit reads a page in their language saying when to try again, not a JSON body.
+    for (const [language, heading] of [
+      ['cs-CZ,cs;q=0.9,en;q=0.5', 'Chvíli počkejte'],
+      ['en-GB,en;q=0.9', 'Please wait a moment'],
+    ] as const) {
+      const paused = await fetch(`${server!.url}/join/ZZZZ99`, { headers: { ...guesser, 'accept-language': language } });
+      expect(paused.status).toBe(429);
+      expect(paused.headers.get('content-type')).toMatch(/^text\/html/);
+      const retryAfter = Number(paused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      const page = await paused.text();
+      expect(page).toContain(`<html lang="${language.slice(0, 2)}">`);
+      expect(page).toContain(`<h1>${heading}</h1>`);
+      expect(page).toMatch(new RegExp(`${retryAfter} s\\.`));
+      expect(page).toContain('href="/join/ZZZZ99"');
+    }
     // Handshakes from the same address count against the same allowance.
     const handshake = io(server!.url, {
       auth: { role: 'participant', code: 'ZZZZZZ', token: randomUUID() },

@@ -258,6 +258,111 @@ describe.each(storageEngines)('storage on $name', (engine) => {
     });
   });
 
+  describe('cues added during a class', () => {
+    /** A class that ran cues 0, 1 and 2 and went back to 1 (revision 4), with flags on cues 0 and 2. */
+    async function classBackOnCue1() {
+      const made = await instructorWithClass();
+      let record = made.record;
+      for (const cueIndex of [0, 1, 2, 1]) {
+        const update = { ...transition(record, { status: 'running', cueIndex }), maxCueIndexReached: Math.max(record.maxCueIndexReached, cueIndex) };
+        expect(await storage.classes.updateRun(record.id, record.revision, update, T0 + 10 * (record.revision + 1))).toBe(true);
+        record = (await storage.classes.get(record.id))!;
+      }
+      const a = (await join(record.id, 'token-a', T0)).id;
+      const b = (await join(record.id, 'token-b', T0)).id;
+      await storage.flags.insert(flag(record.id, a, 0, 'tension', { region: 'neck' }), 20);
+      await storage.flags.insert(flag(record.id, a, 2, 'relief', { region: 'jaw', strength: 2 }), 1);
+      await storage.flags.insert(flag(record.id, b, 2, 'tension'), 20);
+      return { ...made, record, a, b };
+    }
+
+    /** `record`'s cues with `text` added after cue `at - 1`, and the run update that adds it (Show next). */
+    function addition(record: ClassRecord, at: number, text = 'Soften the neck'): ClassRunUpdate {
+      const cuesWith = [...record.cues.slice(0, at), { text, regions: [], isAdded: true as const }, ...record.cues.slice(at)];
+      const maxCueIndexReached = record.maxCueIndexReached >= at ? record.maxCueIndexReached + 1 : record.maxCueIndexReached;
+      return { ...transition(record, { status: record.status, cueIndex: record.cueIndex }), maxCueIndexReached, added: { cues: cuesWith, insertedAt: at } };
+    }
+
+    it('stores the cue in the snapshot and moves everything kept per cue from its place on one place down, with the revision', async () => {
+      const { record, a } = await classBackOnCue1();
+      const update = addition(record, 2);
+      expect(await storage.classes.updateRun(record.id, record.revision - 1, update, T0 + 100)).toBe(false);
+      expect((await storage.classes.get(record.id))!.cues).toHaveLength(3);
+
+      expect(await storage.classes.updateRun(record.id, record.revision, update, T0 + 100)).toBe(true);
+      const stored = (await storage.classes.get(record.id))!;
+      expect(stored.cues.map((c) => [c.text, c.isAdded ?? false])).toEqual([
+        [cues[0]!.text, false],
+        [cues[1]!.text, false],
+        ['Soften the neck', true],
+        [cues[2]!.text, false],
+      ]);
+      expect(stored).toMatchObject({ cueIndex: 1, revision: 5, maxCueIndexReached: 3 });
+      // The flags of the old cue 2 are cue 3's now: the tallies, the regions, the raw figures, the transition log.
+      expect(await storage.flags.tally(record.id)).toEqual([
+        { cueIndex: 0, tension: 1, relief: 0, participants: 1 },
+        { cueIndex: 3, tension: 1, relief: 1, participants: 2 },
+      ]);
+      expect(await storage.flags.tallyRegions(record.id, 3)).toEqual({ jaw: { tension: 0, relief: 1 } });
+      expect(await storage.flags.tallyRegions(record.id, 2)).toEqual({});
+      expect((await storage.flags.figures(record.id)).groups.map((g) => g.cueIndex).sort()).toEqual([0, 3, 3]);
+      expect((await storage.classes.listTransitions(record.id)).map((t) => t.cueIndex)).toEqual([0, 1, 3, 1, 1]);
+      // The per-participant cap moved with its cue: participant a sent the one flag cue 3 allows them, the new cue 2 none.
+      expect(await storage.flags.insert(flag(record.id, a, 3, 'tension'), 1)).toBe('capped');
+      expect(await storage.flags.insert(flag(record.id, a, 2, 'tension'), 1)).toBe('stored');
+      expect(await storage.flags.tally(record.id)).toContainEqual({ cueIndex: 2, tension: 1, relief: 0, participants: 1 });
+    });
+
+    it('moves archived figures too, and never the lobby’s place in the transition log', async () => {
+      const { record } = await classBackOnCue1();
+      const before = await storage.flags.figures(record.id);
+      await storage.archive.archiveFlags(record.id, T0 + 100_000);
+      expect(await storage.classes.updateRun(record.id, record.revision, addition(record, 0), T0 + 200)).toBe(true);
+      const after = await storage.flags.figures(record.id);
+      expect(after.cues).toEqual(before.cues.map((c) => ({ ...c, cueIndex: c.cueIndex + 1 })));
+      expect(after.groups.map((g) => g.cueIndex).sort()).toEqual(before.groups.map((g) => g.cueIndex + 1).sort());
+
+      const ended = await instructorWithClass({ code: 'E3N4DX' });
+      const endedInLobby = transition(ended.record, { status: 'ended', cueIndex: -1 });
+      expect(await storage.classes.updateRun(ended.record.id, 0, endedInLobby, T0 + 1)).toBe(true);
+      const later = (await storage.classes.get(ended.record.id))!;
+      expect(await storage.classes.updateRun(later.id, later.revision, addition(later, 0), T0 + 2)).toBe(true);
+      expect((await storage.classes.listTransitions(later.id)).map((t) => t.cueIndex)).toEqual([-1, -1]);
+    });
+
+    it('keeps an added cue in the sequence once, with a new version, and writes nothing when either had changed', async () => {
+      const { record, sequence, instructor } = await classBackOnCue1();
+      expect(await storage.classes.updateRun(record.id, record.revision, addition(record, 2), T0 + 100)).toBe(true);
+      const withCue = (await storage.classes.get(record.id))!;
+      const found = (await storage.clinic.findSequence(sequence.id))!;
+      const classCues = withCue.cues.map((c, i) => (i === 2 ? { ...c, isKept: true as const } : c));
+      const sequenceCues = [...found.cues.slice(0, 2), { text: 'Soften the neck', regions: [] }, ...found.cues.slice(2)];
+      const change = {
+        classId: record.id,
+        expectedClassCues: withCue.cues,
+        classCues,
+        sequenceId: sequence.id,
+        instructorId: instructor.id,
+        expectedVersion: found.version,
+        sequenceCues,
+        now: T0 + 500,
+      };
+      // The sequence moved on meanwhile: nothing written, the class's cue not marked either.
+      expect(await storage.classes.keepCue({ ...change, expectedVersion: found.version + 1 })).toBeNull();
+      expect((await storage.classes.get(record.id))!.cues).toEqual(withCue.cues);
+      expect((await storage.clinic.findSequence(sequence.id))!.cues).toEqual(found.cues);
+      // Another instructor cannot write into it.
+      expect(await storage.classes.keepCue({ ...change, instructorId: randomUUID() })).toBeNull();
+
+      expect(await storage.classes.keepCue(change)).toBe(found.version + 1);
+      expect((await storage.classes.get(record.id))!.cues[2]).toMatchObject({ isAdded: true, isKept: true });
+      expect(await storage.clinic.findSequence(sequence.id)).toMatchObject({ version: found.version + 1, cues: sequenceCues, updatedAt: T0 + 500 });
+      // A second keep made from the same view finds the class changed: nothing written twice.
+      expect(await storage.classes.keepCue({ ...change, expectedVersion: found.version + 1 })).toBeNull();
+      expect((await storage.clinic.findSequence(sequence.id))!.cues).toHaveLength(4);
+    });
+  });
+
   describe('participants', () => {
     it('adds a participant once per token: a reload finds the same one', async () => {
       const { record } = await instructorWithClass();
@@ -640,6 +745,14 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.flags.figures(recent.id)).toEqual(expectedFigures);
       const sortTallies = (list: typeof tallies) => [...list].sort((x, y) => x.classId.localeCompare(y.classId) || x.cueIndex - y.cueIndex);
       expect(sortTallies(await storage.flags.tallyOfClasses([old.id, recent.id]))).toEqual(sortTallies(tallies));
+      // The regions (what the insights name) stay too, for both classes alike.
+      const regions = (classId: string): Awaited<ReturnType<Storage['flags']['regionsOfClasses']>> => [
+        { classId, cueIndex: 0, region: 'neck', tension: 2, relief: 0 },
+        { classId, cueIndex: 0, region: 'shoulder-left', tension: 0, relief: 1 },
+      ];
+      const byClass = (list: Awaited<ReturnType<Storage['flags']['regionsOfClasses']>>) => [...list].sort((x, y) => x.classId.localeCompare(y.classId));
+      expect(byClass(await storage.flags.regionsOfClasses([old.id, recent.id]))).toEqual(byClass([...regions(old.id), ...regions(recent.id)]));
+      expect(await storage.flags.regionsOfClasses([])).toEqual([]);
 
       // A flag that arrives after the archive is deleted by the next run, never counted.
       const late = (await join(old.id, 'token-hash-late', T0)).id;
@@ -804,6 +917,18 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect(await storage.clinic.feedbackOfClasses([record.id])).toEqual([{ classId: record.id, feeling: 'better', rating: 4 }]);
       expect(await storage.clinic.feedbackOfClasses([])).toEqual([]);
       expect((await storage.clinic.listSequenceFamilyClasses(record.sequenceId!, {}, 10)).map((o) => o.record.id)).toEqual([record.id]);
+      // The sequence a class counts towards: its own, or the library sequence its own was copied from.
+      expect(page.items[0]!.family).toEqual({ sequenceId: record.sequenceId, title: starter[0]!.title, language: 'cs' });
+      const library = await storage.clinic.createLibrarySequence(instructor.id, starter[1]!, null, T0);
+      const copy = await storage.clinic.copyToOwn(instructor.id, library, T0 + 1);
+      const ofCopy = await storage.classes.create(newClass(instructor.id, copy.id, { code: 'K7M2QY', createdAt: T0 + 2 }));
+      expect(await storage.classes.updateRun(ofCopy.id, 0, transition(ofCopy, { status: 'running', cueIndex: 0 }), T0 + 20)).toBe(true);
+      await storage.sequences.delete(record.sequenceId!, instructor.id);
+      const families = (await storage.clinic.listClasses({}, { limit: 10, offset: 0 })).items.map((o) => [o.record.id, o.family]);
+      expect(families).toEqual([
+        [ofCopy.id, { sequenceId: library.id, title: 'Shoulders', language: 'en' }],
+        [record.id, null],
+      ]);
     });
   });
 });

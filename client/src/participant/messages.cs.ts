@@ -23,7 +23,7 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.needToStop': 'Musím přestat',
   'participant.needToStopHint': 'Ostrá bolest nebo závrať? Dejte anonymně vědět lektorovi.',
   'participant.alertSent': 'Lektor byl upozorněn. Přestaňte, odpočívejte a počkejte na něj.',
-  'participant.noted': '{kind}: zaznamenáno',
+  'participant.noted': '{kind} zapsáno',
   'participant.undo': 'Zpět',
   'participant.where': 'Kde? (nepovinné)',
   'participant.strength': 'Jak silně? (nepovinné)',
@@ -34,7 +34,7 @@ export const cs: Record<keyof typeof en, string> = {
   'participant.unsent': 'Offline. Klepnutí ({n}) se uložila a odešlou se po připojení.',
   'participant.timeLeft': 'Zbývající čas',
   'figure.label': 'Postava',
-  'figure.front': 'Zepředu',
+  'figure.front': 'Zpředu',
   'figure.back': 'Zezadu',
   // after class (issue 6)
   'feedback.intro': 'Anonymně, zabere to jen chvilku.',

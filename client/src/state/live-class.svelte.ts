@@ -4,10 +4,11 @@
  */
 import type { AuthStatus } from '../../../shared/schemas/auth';
 import type { Alert } from '../../../shared/schemas/alert';
-import type { ClassCommand, ClassDetails, InstructorClassState } from '../../../shared/schemas/class';
+import type { ClassCommand, ClassDetails, CueAdd, InstructorClassState } from '../../../shared/schemas/class';
 import type { CueTally, LiveTally } from '../../../shared/schemas/flag';
 import type { Presence } from '../../../shared/protocol';
-import { api } from '../lib/api';
+import { api, ApiRequestError } from '../lib/api';
+import { describeError } from '../lib/i18n/errors';
 import { connectSocket, type AttuneSocket } from '../lib/socket';
 
 /** How long the tablet waits before asking again after the server refused its handshake. */
@@ -137,6 +138,22 @@ export class LiveClass {
       } else {
         this.#error = result.error.message;
       }
+    });
+  }
+
+  /**
+   * Adds a cue right after the current one, shown now or next ("Add a cue"). Resolves with null once the
+   * server stored it, or the refusal worded in the page's language (the form stays open with what was typed).
+   */
+  addCue(cue: CueAdd['cue'], at: CueAdd['at']): Promise<string | null> {
+    const socket = this.#socket;
+    const state = this.#state;
+    if (!socket || !state || !this.#isConnected) return Promise.resolve(describeError(new ApiRequestError(0, { code: 'server/internal', message: 'offline' })));
+    return new Promise((resolve) => {
+      socket.emit('cue:add', { revision: state.revision, cue, at }, (result) => {
+        if (result.ok) this.#setState(result.data);
+        resolve(result.ok ? null : describeError(new ApiRequestError(409, result.error)));
+      });
     });
   }
 

@@ -2,6 +2,7 @@
  * A class's summary on the instructor's page: loaded from the server, and reloaded every few seconds while it
  * can still change (the class runs, or its feedback window is open). The server counts; this only holds it.
  */
+import type { CueKept } from '../../../shared/schemas/class';
 import type { ClassSummary } from '../../../shared/schemas/summary';
 import { api } from '../lib/api';
 import { describeError } from '../lib/i18n/errors';
@@ -36,6 +37,16 @@ export class SummaryView {
       this.#error = error;
     }
     this.#scheduleRefresh();
+  }
+
+  /**
+   * **Keep in the sequence** for a cue added during the class; the summary is read again, so the cue shows as
+   * kept. Resolves with where it went in the sequence, or throws the server's refusal (word it with describeError).
+   */
+  async keep(cueIndex: number): Promise<CueKept> {
+    const kept = await api<CueKept>('POST', `/api/classes/${this.classId}/cues/${cueIndex}/keep`);
+    await this.load();
+    return kept;
   }
 
   dispose(): void {

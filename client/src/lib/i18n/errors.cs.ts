@@ -10,6 +10,10 @@ export const cs: Record<keyof typeof en, string> = {
   'error.class/not_found': 'Taková lekce neexistuje.',
   'error.class/stale_revision': 'Lekce se mezitím změnila; zkuste to znovu.',
   'error.class/illegal_transition': 'V tomto stavu lekce to nejde.',
+  'error.class/cue_limit': 'Tato lekce už víc pokynů pojmout nemůže; další přidat nejde.',
+  'error.sequence/cue_limit': 'Sekvence už má nejvíc pokynů, kolik může mít (100).',
+  'error.sequence/library':
+    'Tato lekce běžela podle sekvence z knihovny kliniky, která se mění jen v knihovně. Zkopírujte si ji mezi své sekvence a pokyn přidejte tam.',
   'error.flag/invalid_cue': 'Tato lekce takový pokyn právě nemá.',
   'error.sequence/not_found': 'Taková sekvence neexistuje.',
   'error.feedback/closed': 'Tato lekce už zpětnou vazbu nepřijímá.',

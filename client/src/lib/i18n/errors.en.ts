@@ -11,6 +11,10 @@ export const en = {
   'error.class/not_found': 'No such class.',
   'error.class/stale_revision': 'The class changed meanwhile; try again.',
   'error.class/illegal_transition': 'That is not possible in the class’s current state.',
+  'error.class/cue_limit': 'This class holds as many cues as it can; no more can be added.',
+  'error.sequence/cue_limit': 'The sequence has as many cues as a sequence can hold (100).',
+  'error.sequence/library':
+    'This class ran a sequence from the clinic library, which only changes through the library. Copy it to your sequences and add the cue there.',
   'error.flag/invalid_cue': 'This class has no such cue running.',
   'error.sequence/not_found': 'No such sequence.',
   'error.feedback/closed': 'This class is not taking feedback.',

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassCue } from '../../shared/schemas/class.js';
+import type { Cue } from '../../shared/schemas/sequence.js';
+import { bySequencePosition, keepAddedCue, sequencePositions, type KeepTarget } from './added-cues.js';
+
+const cue = (text: string, extra: Partial<ClassCue> = {}): ClassCue => ({ text, regions: [], ...extra });
+/** A class of the sequence A B C with X added after A and Y after B. */
+const classCues = [cue('A'), cue('X', { isAdded: true, note: 'only for me', regions: ['neck'] }), cue('B'), cue('Y', { isAdded: true }), cue('C')];
+const sequence: KeepTarget = { cues: [cue('A'), cue('B'), cue('C')] as Cue[], ownerId: 'owner', isLibrary: false };
+const ended = { status: 'ended' as const, cues: classCues };
+
+describe('the sequence’s cues within a class', () => {
+  it('numbers the sequence’s cues and leaves out the added ones, unless kept since', () => {
+    expect(sequencePositions(classCues)).toEqual([0, null, 1, null, 2]);
+    expect(sequencePositions([cue('A'), cue('X', { isAdded: true, isKept: true }), cue('B')])).toEqual([0, 1, 2]);
+  });
+
+  it('re-keys figures by the place in the sequence and drops those of added cues', () => {
+    const tallies = [0, 1, 2, 3, 4].map((cueIndex) => ({ cueIndex, tension: cueIndex * 10 }));
+    expect(bySequencePosition(tallies, sequencePositions(classCues))).toEqual([
+      { cueIndex: 0, tension: 0 },
+      { cueIndex: 1, tension: 20 },
+      { cueIndex: 2, tension: 40 },
+    ]);
+  });
+});
+
+describe('Keep in the sequence', () => {
+  it('puts the cue where it stood among the sequence’s cues, as the sequence’s own cue, and marks it kept in the class', () => {
+    const result = keepAddedCue(ended, 3, sequence, 'owner');
+    expect(result).toMatchObject({ ok: true, position: 2 });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.sequenceCues.map((c) => c.text)).toEqual(['A', 'B', 'Y', 'C']);
+    expect(result.sequenceCues[2]).toEqual({ text: 'Y', regions: [] });
+    expect(result.classCues[3]).toEqual({ text: 'Y', regions: [], isAdded: true, isKept: true });
+    expect(result.classCues.filter((c) => c.isKept)).toHaveLength(1);
+  });
+
+  it('keeps the cue’s regions and note, and counts an earlier kept cue as the sequence’s', () => {
+    const first = keepAddedCue(ended, 1, sequence, 'owner');
+    if (!first.ok) throw new Error(first.message);
+    expect(first.position).toBe(1);
+    expect(first.sequenceCues[1]).toEqual({ text: 'X', regions: ['neck'], note: 'only for me' });
+    const second = keepAddedCue({ ...ended, cues: first.classCues }, 3, { ...sequence, cues: first.sequenceCues }, 'owner');
+    expect(second).toMatchObject({ ok: true, position: 3 });
+    if (!second.ok) throw new Error(second.message);
+    expect(second.sequenceCues.map((c) => c.text)).toEqual(['A', 'X', 'B', 'Y', 'C']);
+  });
+
+  it('stays within a sequence that lost cues since the class', () => {
+    expect(keepAddedCue(ended, 3, { ...sequence, cues: [cue('A')] }, 'owner')).toMatchObject({ ok: true, position: 1 });
+  });
+
+  it('refuses what cannot be kept, each with its reason', () => {
+    expect(keepAddedCue({ ...ended, status: 'running' }, 3, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+    expect(keepAddedCue(ended, 2, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+    expect(keepAddedCue(ended, 9, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+    const kept = classCues.map((c, i) => (i === 3 ? { ...c, isKept: true as const } : c));
+    expect(keepAddedCue({ ...ended, cues: kept }, 3, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
+    expect(keepAddedCue(ended, 3, null, 'owner')).toMatchObject({ ok: false, code: 'sequence/not_found' });
+    expect(keepAddedCue(ended, 3, { ...sequence, isLibrary: true }, 'owner')).toMatchObject({ ok: false, code: 'sequence/library' });
+    expect(keepAddedCue(ended, 3, sequence, 'someone-else')).toMatchObject({ ok: false, code: 'sequence/not_found' });
+    const full = { ...sequence, cues: Array.from({ length: 100 }, (_, i) => cue(`c${i}`)) };
+    expect(keepAddedCue(ended, 3, full, 'owner')).toMatchObject({ ok: false, code: 'sequence/cue_limit' });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Cues added during a class, after the class: which of a class's cues stand for its sequence's (so trends and
+ * insights line classes of one sequence up), and the rule of **Keep in the sequence**. Pure.
+ */
+import type { ErrorCode } from '../../shared/errors.js';
+import type { ClassCue, ClassStatus } from '../../shared/schemas/class.js';
+import { sequenceLimits, type Cue } from '../../shared/schemas/sequence.js';
+
+/** Whether a class's cue is one of its sequence's: not added during the class, or added and kept there since. */
+export function isSequenceCue(cue: Pick<ClassCue, 'isAdded' | 'isKept'>): boolean {
+  return !cue.isAdded || cue.isKept === true;
+}
+
+/**
+ * Per cue of a class, its place among the sequence's cues, or null for a cue added during the class (and not
+ * kept): the trend and the insights compare classes of one sequence cue by cue, and an added cue is not one.
+ */
+export function sequencePositions(cues: Pick<ClassCue, 'isAdded' | 'isKept'>[]): (number | null)[] {
+  let position = 0;
+  return cues.map((cue) => (isSequenceCue(cue) ? position++ : null));
+}
+
+/** The sequence a cue would be kept in, and who owns it. */
+export interface KeepTarget {
+  cues: Cue[];
+  ownerId: string;
+  isLibrary: boolean;
+}
+
+export type KeepResult =
+  | { ok: true; classCues: ClassCue[]; sequenceCues: Cue[]; position: number }
+  | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * **Keep in the sequence**: the instructor adds a cue they added during an ended class of theirs to the
+ * sequence the class ran, at the same place (after the sequence's cues that came before it in the class, cues
+ * kept earlier included). A sequence of the clinic's library is refused: it changes only through the library.
+ * The class's snapshot marks the cue kept, so it is kept once.
+ */
+export function keepAddedCue(
+  facts: { status: ClassStatus; cues: ClassCue[] },
+  cueIndex: number,
+  sequence: KeepTarget | null,
+  instructorId: string,
+): KeepResult {
+  const cue = facts.cues[cueIndex];
+  if (facts.status !== 'ended') return refuse('class/illegal_transition', 'A cue is kept in the sequence once the class has ended.');
+  if (!cue?.isAdded) return refuse('class/illegal_transition', 'This cue was not added during the class.');
+  if (cue.isKept) return refuse('class/illegal_transition', 'This cue is already kept in the sequence.');
+  if (!sequence) return refuse('sequence/not_found', 'The sequence this class ran no longer exists.');
+  if (sequence.isLibrary) return refuse('sequence/library', 'The class ran a clinic library sequence, which changes only through the library.');
+  if (sequence.ownerId !== instructorId) return refuse('sequence/not_found', 'No such sequence.');
+  if (sequence.cues.length >= sequenceLimits.cuesMax) return refuse('sequence/cue_limit', `A sequence holds at most ${sequenceLimits.cuesMax} cues.`);
+  const before = facts.cues.slice(0, cueIndex).filter(isSequenceCue).length;
+  // The sequence may have been edited since the class: the place is kept within its cues.
+  const position = Math.min(before, sequence.cues.length);
+  const { isAdded: _added, isKept: _kept, ...kept } = cue;
+  return {
+    ok: true,
+    classCues: facts.cues.map((c, i) => (i === cueIndex ? { ...c, isKept: true } : c)),
+    sequenceCues: [...sequence.cues.slice(0, position), kept, ...sequence.cues.slice(position)],
+    position,
+  };
+}
+
+function refuse(code: ErrorCode, message: string): KeepResult {
+  return { ok: false, code, message };
+}
+
+/**
+ * Figures of a class keyed by its cue index, keyed instead by the cue's place in the sequence (from
+ * `sequencePositions`); those of cues added during the class are left out.
+ */
+export function bySequencePosition<T extends { cueIndex: number }>(items: T[], positions: (number | null)[]): T[] {
+  return items.flatMap((item) => {
+    const position = positions[item.cueIndex];
+    return position === null || position === undefined ? [] : [{ ...item, cueIndex: position }];
+  });
+}
