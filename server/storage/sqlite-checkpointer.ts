@@ -36,6 +36,8 @@ export function startCheckpointer(file: string, onError: (error: unknown) => voi
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Waited for: a process that is closing its storage stays until the worker's connection is closed.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
