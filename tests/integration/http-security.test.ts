@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const routes = declaredRoutes();
 const withBody = routes.filter((route) => route.method !== 'GET');
-const anyIds = { classId: randomUUID(), sequenceId: randomUUID(), accountId: randomUUID(), code: 'ABCDEF', rest: 'x' };
+const anyIds = { classId: randomUUID(), sequenceId: randomUUID(), accountId: randomUUID(), code: 'ABCDEF', cueIndex: '0', rest: 'x' };
 
 /** The body limit a route parses with: sequences take a whole file, the rest of the API 64 KB. */
 const limitOf = (route: Route) => (route.path.startsWith('/api/sequences') ? SEQUENCE_FILE_MAX_BYTES : 64 * 1024);
