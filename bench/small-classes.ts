@@ -13,11 +13,14 @@ import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, 
 import { freePort, removeDataDir, spawnServer } from '../tests/helpers/spawn-server.js';
 import { cpuSecondsOf, memoryOf, spawnBareServer, spawnScript, stopProcess } from './processes.js';
 import type { LoadReply, LoadRequest, LoadResult, LoadSetup } from './small-classes-load.js';
+import { MAX_FLAGS_PER_PARTICIPANT_CUE } from '../server/domain/flag-rules.js';
 import { seedFlags } from './seed-flags.js';
 import { summarize } from './stats.js';
 
 /** A pause between connecting everyone and the measured load. */
 const SETTLE_MS = 3_000;
+/** Tally-cost probes one participant sends, under the cap of flags per participant and cue. */
+const PROBES_PER_PHONE = MAX_FLAGS_PER_PARTICIPANT_CUE / 2;
 
 export interface SmallClassesOptions {
   classes: number;
@@ -152,7 +155,10 @@ export async function measureTallyCost(options: { sizes: number[]; probes: numbe
       await seedFlags(server.dataDir, opened.classId, 0, size);
       server = await spawnServer({ entry: 'built', port, dataDir: server.dataDir });
       tablet = await connectInstructor(server.url, instructor, opened.classId);
-      const phone = await connectParticipant(server.url, opened.code);
+      // A participant flags one cue at most MAX_FLAGS_PER_PARTICIPANT_CUE times: the probes take turns among a few.
+      const phones = await Promise.all(
+        Array.from({ length: Math.ceil(options.probes / PROBES_PER_PHONE) }, () => connectParticipant(server.url, opened.code)),
+      );
       const totalOf = () => (last(tablet, 'tally:updated')?.cues ?? []).reduce((sum, cue) => sum + cue.tension + cue.relief, 0);
       const waitForTotal = async (total: number) => {
         const deadline = performance.now() + 10_000;
@@ -166,7 +172,7 @@ export async function measureTallyCost(options: { sizes: number[]; probes: numbe
       for (let i = 0; i < options.probes; i++) {
         // Quiet between probes: each tally is the first change after a pause, never coalesced with another.
         await new Promise((resolve) => setTimeout(resolve, 250));
-        const flagAck = await emitAck(phone, 'flag:submit', { flagId: randomUUID(), cueIndex: 0, kind: i % 2 ? 'relief' : 'tension' });
+        const flagAck = await emitAck(phones[Math.floor(i / PROBES_PER_PHONE)]!, 'flag:submit', { flagId: randomUUID(), cueIndex: 0, kind: i % 2 ? 'relief' : 'tension' });
         if (!flagAck.ok) throw new Error(`tally cost flag: ${flagAck.error.code}`);
         const ackedAt = performance.now();
         await waitForTotal(size + i + 1);
