@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassCue } from '../../shared/schemas/class.js';
 import type { Cue } from '../../shared/schemas/sequence.js';
-import { bySequencePosition, keepAddedCue, sequencePositions, type KeepTarget } from './added-cues.js';
+import { bySequencePosition, keepAddedCue, keepCuesOffer, sequencePositions, type KeepTarget } from './added-cues.js';
 
 const cue = (text: string, extra: Partial<ClassCue> = {}): ClassCue => ({ text, regions: [], ...extra });
 /** A class of the sequence A B C with X added after A and Y after B. */
@@ -62,5 +62,22 @@ describe('Keep in the sequence', () => {
     expect(keepAddedCue(ended, 3, sequence, 'someone-else')).toMatchObject({ ok: false, code: 'sequence/not_found' });
     const full = { ...sequence, cues: Array.from({ length: 100 }, (_, i) => cue(`c${i}`)) };
     expect(keepAddedCue(ended, 3, full, 'owner')).toMatchObject({ ok: false, code: 'sequence/cue_limit' });
+  });
+});
+
+describe('what the summary offers for added cues', () => {
+  const own = { instructorId: 'owner', status: 'ended' as const };
+
+  it('offers Keep in the sequence on the instructor’s own ended class of their own sequence', () => {
+    expect(keepCuesOffer(own, sequence, 'owner')).toBe('allowed');
+  });
+
+  it('gives the reason instead for a class of a clinic library sequence, which keepAddedCue refuses', () => {
+    expect(keepCuesOffer(own, { isLibrary: true }, 'owner')).toBe('library');
+  });
+
+  it('offers nothing before the end or on someone else’s class', () => {
+    expect(keepCuesOffer({ ...own, status: 'running' }, sequence, 'owner')).toBe('none');
+    expect(keepCuesOffer(own, { isLibrary: true }, 'lead')).toBe('none');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../../shared/errors.js';
 import type { ClassCue, ClassStatus } from '../../shared/schemas/class.js';
+import type { KeepCues } from '../../shared/schemas/summary.js';
 import { sequenceLimits, type Cue } from '../../shared/schemas/sequence.js';
 
 /** Whether a class's cue is one of its sequence's: not added during the class, or added and kept there since. */
@@ -61,6 +62,24 @@ export function keepAddedCue(
     sequenceCues: [...sequence.cues.slice(0, position), kept, ...sequence.cues.slice(position)],
     position,
   };
+}
+
+/** Whether the reader may keep a class's added cues in its sequence at all: the class is theirs and has ended. */
+export function mayKeepCues(facts: { instructorId: string; status: ClassStatus }, instructorId: string): boolean {
+  return facts.instructorId === instructorId && facts.status === 'ended';
+}
+
+/**
+ * What the summary offers its reader for the class's added cues: **Keep in the sequence**, or, for a class that
+ * ran a clinic library sequence (`keepAddedCue` refuses it), the reason instead of a button that only refuses.
+ */
+export function keepCuesOffer(
+  facts: { instructorId: string; status: ClassStatus },
+  sequence: Pick<KeepTarget, 'isLibrary'> | null,
+  instructorId: string,
+): KeepCues {
+  if (!mayKeepCues(facts, instructorId)) return 'none';
+  return sequence?.isLibrary ? 'library' : 'allowed';
 }
 
 function refuse(code: ErrorCode, message: string): KeepResult {

@@ -60,8 +60,6 @@ export interface SummaryInput {
   feedback: FeedbackAnswer[];
   threshold: number;
   now: number;
-  /** Whether the reader may keep added cues in the sequence (their own class, ended). */
-  canKeepCues?: boolean;
 }
 
 export function summarizeClass(input: SummaryInput): ClassSummary {
@@ -91,7 +89,6 @@ export function summarizeClass(input: SummaryInput): ClassSummary {
     feedback: isFeedbackPending ? null : summarizeFeedback(input.feedback, threshold, facts.id),
     isFeedbackPending,
     feedbackSoFar: isFeedbackPending && facts.status === 'ended' ? feedbackInSteps(input.feedback.length, threshold) : null,
-    canKeepCues: input.canKeepCues ?? false,
   };
 }
 

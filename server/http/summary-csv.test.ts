@@ -18,7 +18,6 @@ const summary: ClassSummary = {
   feedbackClosesAt: T + 2_400_000,
   isFeedbackPending: false,
   feedbackSoFar: null,
-  canKeepCues: true,
   participants: 5,
   threshold: 3,
   timeline: [{ cueIndex: 0, startedAt: T + 60_000, durationMs: 95_400, pausedMs: 10_000, isOngoing: false, flags: { tension: 2, relief: 0 } }],

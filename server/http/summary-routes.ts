@@ -18,7 +18,7 @@ export function summaryRoutes(summaries: SummaryService, requireInstructor: Requ
   const summaryOf = (classId: string, res: Response) => summaries.summary(classId, signedIn(res));
 
   router.get('/classes/:classId/summary', requireInstructor, async (req: Request<{ classId: string }>, res) => {
-    res.json(await summaryOf(req.params.classId, res));
+    res.json(await summaries.summaryPage(req.params.classId, signedIn(res)));
   });
 
   router.get('/classes/:classId/summary.json', requireInstructor, async (req: Request<{ classId: string }>, res) => {

@@ -4,13 +4,13 @@
  * Only the instructor's own classes and sequences: anyone else's answers exactly like a missing one.
  */
 import { AppError } from '../../shared/errors.js';
-import type { ClassHistoryPage, ClassSummary, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
-import { bySequencePosition, isSequenceCue, sequencePositions } from '../domain/added-cues.js';
+import type { ClassHistoryPage, ClassSummary, ClassSummaryPage, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
+import { bySequencePosition, isSequenceCue, keepCuesOffer, mayKeepCues, sequencePositions } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
 import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
-import type { ClassOverview, Storage } from '../storage/storage.js';
+import type { ClassOverview, ClassRecord, Storage } from '../storage/storage.js';
 import { loadInsightClasses } from './insight-classes.js';
 import { createThresholds } from './thresholds.js';
 
@@ -42,28 +42,46 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
     return buildInsights(await loadInsightClasses(storage, recent), newest.map((c) => c.text), k);
   }
 
+  async function readableClass(classId: string, viewer: Viewer): Promise<ClassRecord> {
+    const record = await storage.classes.get(classId);
+    // Another instructor's class answers exactly like a missing one.
+    if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
+    return record;
+  }
+
+  async function summaryOf(record: ClassRecord, viewer: Viewer): Promise<ClassSummary> {
+    const classId = record.id;
+    const [participants, transitions, figures, flagSeconds, feedback, k, instructor] = await Promise.all([
+      storage.participants.count(classId),
+      storage.classes.listTransitions(classId),
+      storage.flags.figures(classId),
+      storage.flags.secondsByCue(classId),
+      storage.feedback.list(classId),
+      threshold(record.instructorId),
+      namesInstructor(record.instructorId, viewer) ? storage.accounts.findById(record.instructorId) : null,
+    ]);
+    // Feedback is published in one batch when its window closes (isFeedbackPublished).
+    const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now() });
+    return instructor ? { ...summary, instructorEmail: instructor.email } : summary;
+  }
+
   return {
     /**
      * The summary of a class the viewer may read (their own; every class for the lead), as it stands now (a
-     * running class's keeps changing), through the threshold of the instructor who ran it.
+     * running class's keeps changing), through the threshold of the instructor who ran it: what the exports hold.
      */
     async summary(classId: string, viewer: Viewer): Promise<ClassSummary> {
-      const record = await storage.classes.get(classId);
-      // Another instructor's class answers exactly like a missing one.
-      if (!record || !canReadClass(record.instructorId, viewer)) throw new AppError('class/not_found', 'No such class.');
-      const [participants, transitions, figures, flagSeconds, feedback, k, instructor] = await Promise.all([
-        storage.participants.count(classId),
-        storage.classes.listTransitions(classId),
-        storage.flags.figures(classId),
-        storage.flags.secondsByCue(classId),
-        storage.feedback.list(classId),
-        threshold(record.instructorId),
-        namesInstructor(record.instructorId, viewer) ? storage.accounts.findById(record.instructorId) : null,
+      return summaryOf(await readableClass(classId, viewer), viewer);
+    },
+
+    /** The summary as its page reads it: with whether the viewer may keep the class's added cues in its sequence. */
+    async summaryPage(classId: string, viewer: Viewer): Promise<ClassSummaryPage> {
+      const record = await readableClass(classId, viewer);
+      const [summary, sequence] = await Promise.all([
+        summaryOf(record, viewer),
+        record.sequenceId && mayKeepCues(record, viewer.id) ? storage.clinic.findSequence(record.sequenceId) : null,
       ]);
-      // Feedback is published in one batch when its window closes (isFeedbackPublished).
-      const canKeepCues = record.instructorId === viewer.id && record.status === 'ended';
-      const summary = summarizeClass({ facts: record, participants, transitions, figures, flagSeconds, feedback, threshold: k, now: now(), canKeepCues });
-      return instructor ? { ...summary, instructorEmail: instructor.email } : summary;
+      return { ...summary, keepCues: keepCuesOffer(record, sequence, viewer.id) };
     },
 
     /** One page (1-based) of the instructor's classes that have started, newest first. */

@@ -110,8 +110,18 @@ export interface ClassSummary {
    * before the end and once the feedback is published (then `feedback.answers` is exact).
    */
   feedbackSoFar: number | null;
-  /** Whether the reader may keep this class's added cues in its sequence: the class is theirs and has ended. */
-  canKeepCues: boolean;
+}
+
+/**
+ * Whether the reader may keep this class's added cues in its sequence (**Keep in the sequence**): `allowed` (the
+ * class is theirs and has ended), `library` (it would be, but the class ran a clinic library sequence, which
+ * changes only through the library: the page says so instead), `none` otherwise.
+ */
+export type KeepCues = 'allowed' | 'library' | 'none';
+
+/** What the summary page reads: the summary, and what its reader may do with it. About the reader, so not exported. */
+export interface ClassSummaryPage extends ClassSummary {
+  keepCues: KeepCues;
 }
 
 /** One line of the list of past classes. */

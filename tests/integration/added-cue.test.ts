@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClassDetails, CueAdd, CueKept } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
-import type { ClassSummary, SequenceTrend } from '../../shared/schemas/summary.js';
+import type { ClassSummary, ClassSummaryPage, SequenceTrend } from '../../shared/schemas/summary.js';
 import {
   closeAllSockets,
   connect,
@@ -176,17 +176,18 @@ describe('After the class', () => {
     await sendCommand(tablet, 'next');
     await sendCommand(tablet, 'end');
 
-    const summary = await instructor.json<ClassSummary>('GET', `/api/classes/${opened.classId}/summary`);
+    const summary = await instructor.json<ClassSummaryPage>('GET', `/api/classes/${opened.classId}/summary`);
     expect(summary.cues.map((c) => [c.text, c.isAdded, c.isKept])).toEqual([
       ['Breathe', false, false],
       ['Let the jaw hang', true, false],
       ['Shoulders down', false, false],
       ['Rest', false, false],
     ]);
-    expect(summary.canKeepCues).toBe(true);
+    expect(summary.keepCues).toBe('allowed');
     expect(summary.timeline.map((s) => s.cueIndex)).toEqual([0, 1, 2]);
     const json = (await (await instructor.request('GET', `/api/classes/${opened.classId}/summary.json`)).json()) as ClassSummary;
     expect(json.cues[1]).toMatchObject({ text: 'Let the jaw hang', isAdded: true });
+    expect(json).not.toHaveProperty('keepCues');
     const csv = await (await instructor.request('GET', `/api/classes/${opened.classId}/summary.csv`)).text();
     expect(csv).toContain('cue,,2,Let the jaw hang,added_during_class,1');
     expect(csv).toContain('timeline,2,2,Let the jaw hang,added_during_class,1');
@@ -217,7 +218,7 @@ describe('After the class', () => {
     expect((await instructor.json<Sequence>('GET', `/api/sequences/${sequence.id}`)).cues).toHaveLength(4);
   });
 
-  it('refuses Keep in the sequence for a library sequence, saying why, and changes nothing', async () => {
+  it('does not offer Keep in the sequence for a library sequence, refuses it saying why, and changes nothing', async () => {
     const [libraryOne] = await instructor.json<{ id: string; cues: unknown[] }[]>('GET', '/api/library');
     expect(libraryOne).toBeDefined();
     const { class: opened } = await instructor.json<ClassDetails>('POST', '/api/classes', { sequenceId: libraryOne!.id });
@@ -226,6 +227,10 @@ describe('After the class', () => {
     await sendCommand(tablet, 'start');
     await add(tablet, { text: 'My own', regions: [] }, 'next');
     await sendCommand(tablet, 'end');
+    // The summary says why instead of offering a button that can only be refused.
+    const summary = await instructor.json<ClassSummaryPage>('GET', `/api/classes/${opened.classId}/summary`);
+    expect(summary.cues[1]).toMatchObject({ text: 'My own', isAdded: true, isKept: false });
+    expect(summary.keepCues).toBe('library');
     const refused = await instructor.request('POST', `/api/classes/${opened.classId}/cues/1/keep`);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ error: { code: 'sequence/library' } });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { AccountView, ClinicClassPage, ClinicOverview, LibrarySequence, OneTimePassword } from '../../shared/schemas/clinic.js';
 import type { Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
-import type { ClassSummary, SequenceTrend } from '../../shared/schemas/summary.js';
+import type { ClassSummary, ClassSummaryPage, SequenceTrend } from '../../shared/schemas/summary.js';
 import { closeAllSockets, connect, connectInstructor, connectParticipant, emitAck, httpClient, sendCommand, signUp, type Instructor } from '../helpers/clients.js';
 import { declaredRoutes, fillPath } from '../helpers/http-routes.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -188,18 +188,18 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
   });
 
   it('reads the summary and exports through the class’s threshold: two participants stay below K = 3', async () => {
-    const summary = await lead.json<ClassSummary>('GET', `/api/classes/${classId}/summary`);
+    const summary = await lead.json<ClassSummaryPage>('GET', `/api/classes/${classId}/summary`);
     expect(summary.threshold).toBe(3);
     expect(summary.feedback).toBeNull();
     expect(summary.cues[0]!.figures).toBeNull();
     const csv = await (await lead.request('GET', `/api/classes/${classId}/summary.csv`)).text();
     expect(csv).not.toContain('Calm.');
-    // The colleague's own page shows the same figures, without naming them to themselves (and only they may keep
-    // a cue added during their class in their sequence).
+    // The colleague's own page shows the same figures, without naming them to themselves. Keep in the sequence is
+    // only ever theirs, and the class ran a library sequence, so their page says why it is not offered.
     const { instructorEmail, ...figures } = summary;
     expect(instructorEmail).toBe('ana@clinic.test');
-    expect(summary.canKeepCues).toBe(false);
-    expect(await colleague.json<ClassSummary>('GET', `/api/classes/${classId}/summary`)).toEqual({ ...figures, canKeepCues: true });
+    expect(summary.keepCues).toBe('none');
+    expect(await colleague.json<ClassSummaryPage>('GET', `/api/classes/${classId}/summary`)).toEqual({ ...figures, keepCues: 'library' });
   });
 
   it('names the colleague to the lead on the summary and in its exports; the colleague’s own exports stay as they were', async () => {

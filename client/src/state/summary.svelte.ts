@@ -3,7 +3,7 @@
  * can still change (the class runs, or its feedback window is open). The server counts; this only holds it.
  */
 import type { CueKept } from '../../../shared/schemas/class';
-import type { ClassSummary } from '../../../shared/schemas/summary';
+import type { ClassSummaryPage } from '../../../shared/schemas/summary';
 import { api } from '../lib/api';
 import { describeError } from '../lib/i18n/errors';
 
@@ -11,7 +11,7 @@ import { describeError } from '../lib/i18n/errors';
 const REFRESH_MS = 5000;
 
 export class SummaryView {
-  #summary = $state<ClassSummary | null>(null);
+  #summary = $state<ClassSummaryPage | null>(null);
   #error = $state<unknown>(null);
   #timer: ReturnType<typeof setTimeout> | undefined;
   #isDisposed = false;
@@ -31,7 +31,7 @@ export class SummaryView {
 
   async load(): Promise<void> {
     try {
-      this.#summary = await api<ClassSummary>('GET', `/api/classes/${this.classId}/summary`);
+      this.#summary = await api<ClassSummaryPage>('GET', `/api/classes/${this.classId}/summary`);
       this.#error = null;
     } catch (error) {
       this.#error = error;

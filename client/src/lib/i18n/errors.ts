@@ -4,6 +4,7 @@
  * catalogues by code. Validation issues keep their field path as written in the JSON (`cues[3].text`) and have
  * their problem worded; a request that never reached the server is a connection error.
  */
+import type { ErrorCode } from '../../../../shared/errors';
 import { ApiRequestError } from '../api';
 import { cs } from './errors.cs';
 import { en } from './errors.en';
@@ -27,6 +28,11 @@ export function describeError(error: unknown, context?: ErrorContext): string {
   if (code === 'input/invalid' && issues.some((i) => i.startsWith('email:') && i.includes('has an account'))) return tError('error.emailTaken');
   const key = `error.${code}` as ErrorKey;
   return key in en ? tError(key) : tError('error.server/internal');
+}
+
+/** The sentence for a refusal the page knows of before asking the server (a code of shared/errors.ts). */
+export function describeCode(code: ErrorCode): string {
+  return tError(`error.${code}`);
 }
 
 /** The request's field problems, each `path: problem` with the problem in the page's language. */
