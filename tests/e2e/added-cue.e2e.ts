@@ -150,3 +150,40 @@ test('Add a cue mid-class reaches two phones, takes flags, shows as added in the
   await expectAccessible(desk, 'summary with an added cue on a phone');
   await screenshot(desk, 'phone-summary-added-cue-cs');
 });
+
+test('a class of a clinic library sequence says on its summary why an added cue cannot be kept, instead of offering Keep', async ({
+  browser,
+  server,
+}) => {
+  const { page: desk } = await newTablet(browser);
+  expect((await desk.request.post(`${server.url}/api/auth/signup`, { data: { email: 'lead@clinic.test', password: 'correct horse battery' } })).ok()).toBe(true);
+  const [library] = (await (await desk.request.get(`${server.url}/api/library`)).json()) as { id: string }[];
+  const details = (await (await desk.request.post(`${server.url}/api/classes`, { data: { sequenceId: library!.id } })).json()) as ClassDetails;
+  await desk.goto(`${server.url}/instructor/classes/${details.class.classId}`);
+  await desk.getByRole('button', { name: 'Start class' }).click();
+  await desk.getByRole('button', { name: 'Add a cue' }).click();
+  const form = desk.getByRole('dialog', { name: 'Add a cue' });
+  await form.getByRole('textbox', { name: 'Cue text' }).fill('Let the jaw hang loose');
+  await form.getByRole('button', { name: 'Show now' }).click();
+  await expect(desk.getByRole('dialog')).toHaveCount(0);
+  await endClassOnTablet(desk);
+  await desk.getByRole('link', { name: 'Open summary' }).click();
+
+  const jaw = desk.getByRole('article', { name: /Let the jaw hang loose/ });
+  await expect(jaw).toContainText('Added during the class');
+  await expect(jaw).toContainText('This class ran a sequence from the clinic library, which only changes through the library.');
+  await expect(desk.getByRole('button', { name: 'Keep in the sequence' })).toHaveCount(0);
+  await jaw.scrollIntoViewIfNeeded();
+  await expectAccessible(desk, 'summary of a library class with an added cue');
+  await screenshot(desk, 'tablet-summary-library-added-cue');
+
+  await desk.getByRole('button', { name: 'Čeština' }).click();
+  await expect(jaw).toContainText('Tato lekce běžela podle sekvence z knihovny kliniky');
+  await expect(desk.getByRole('button', { name: 'Ponechat v sekvenci' })).toHaveCount(0);
+  await jaw.scrollIntoViewIfNeeded();
+  await expectAccessible(desk, 'summary of a library class with an added cue in Czech');
+  await screenshot(desk, 'tablet-summary-library-added-cue-cs');
+  await desk.setViewportSize(PHONE);
+  await jaw.scrollIntoViewIfNeeded();
+  await screenshot(desk, 'phone-summary-library-added-cue-cs');
+});
