@@ -183,6 +183,21 @@ export function summarizeFeedback(answers: FeedbackAnswer[], threshold: number, 
   });
 }
 
+/**
+ * A class's feedback score as a list of classes shows it: before its feedback window closes neither shown nor
+ * withheld (not out yet), so a list polled during the window cannot time an answer; the summary publishes the
+ * feedback in one batch likewise.
+ */
+export function publishedFeedbackScore(
+  state: { status: ClassStatus; feedbackClosesAt: number | null },
+  now: number,
+  answers: number,
+  ratingSum: number,
+  threshold: number,
+): { feedbackScore: number | null; isFeedbackWithheld: boolean } {
+  return isFeedbackPublished(state, now) ? feedbackScore(answers, ratingSum, threshold) : { feedbackScore: null, isFeedbackWithheld: false };
+}
+
 /** A class's feedback score (the mean rating) as the history and trend show it. */
 export function feedbackScore(answers: number, ratingSum: number, threshold: number): { feedbackScore: number | null; isFeedbackWithheld: boolean } {
   if (answers === 0) return { feedbackScore: null, isFeedbackWithheld: false };

@@ -22,7 +22,7 @@ import type { Feeling } from '../../shared/feedback.js';
 import { isSequenceCue } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { DEFAULT_THRESHOLD } from '../domain/threshold.js';
-import { feedbackScore } from '../domain/summary.js';
+import { isFeedbackPublished, publishedFeedbackScore } from '../domain/summary.js';
 import type { AccountChange, ClinicClassOverview, ClinicFilter, SequenceRecord, Storage } from '../storage/storage.js';
 import type { AuthService } from './auth-service.js';
 import { loadInsightClasses } from './insight-classes.js';
@@ -174,7 +174,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
           createdAt: record.createdAt,
           participants,
           instructorEmail,
-          ...feedbackScore(feedbackAnswers, feedbackRatingSum, ks.get(record.instructorId) ?? DEFAULT_THRESHOLD),
+          ...publishedFeedbackScore(record, now(), feedbackAnswers, feedbackRatingSum, ks.get(record.instructorId) ?? DEFAULT_THRESHOLD),
         })),
         page: query.page,
         pageSize: CLINIC_PAGE_SIZE,
@@ -195,7 +195,9 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
         participants,
         family,
       }));
-      const answers = (await clinic.feedbackOfClasses(classes.map((c) => c.classId))).map((a) => ({ ...a, feeling: a.feeling as Feeling }));
+      // Only feedback already published in its class's summary: a poll during a window must not time an answer.
+      const published = items.filter(({ record }) => isFeedbackPublished(record, now())).map(({ record }) => record.id);
+      const answers = (await clinic.feedbackOfClasses(published)).map((a) => ({ ...a, feeling: a.feeling as Feeling }));
       const [threshold, insights] = await Promise.all([thresholds.across(classes.map((c) => c.instructorId), viewer), insightsPerSequence(items, viewer)]);
       const { weeks, sequences } = buildClinicOverview(classes, answers, threshold);
       return { threshold, instructors, weeks, sequences: sequences.map((line) => ({ ...line, insights: insights.get(line.sequenceId)! })) };

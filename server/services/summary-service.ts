@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ClassHistoryPage, ClassSummary, ClassSummaryPage, SequenceInsights, SequenceTrend, SummarySettings } from '../../shared/schemas/summary.js';
 import { bySequencePosition, isSequenceCue, keepCuesOffer, mayKeepCues, sequencePositions } from '../domain/added-cues.js';
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
-import { feedbackScore, isFeedbackPublished, summarizeClass } from '../domain/summary.js';
+import { isFeedbackPublished, publishedFeedbackScore, summarizeClass } from '../domain/summary.js';
 import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
 import { buildTrend } from '../domain/trend.js';
 import type { ClassOverview, ClassRecord, Storage } from '../storage/storage.js';
@@ -92,7 +92,6 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
       ]);
       return {
         items: items.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => ({
-          // The score appears with the summary's feedback, when the window closes: a poll cannot time an answer.
           classId: record.id,
           title: record.title,
           language: record.language,
@@ -100,7 +99,7 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
           status: record.status,
           createdAt: record.createdAt,
           participants,
-          ...(isFeedbackPublished(record, now()) ? feedbackScore(feedbackAnswers, feedbackRatingSum, k) : PENDING_SCORE),
+          ...publishedFeedbackScore(record, now(), feedbackAnswers, feedbackRatingSum, k),
         })),
         page,
         pageSize: HISTORY_PAGE_SIZE,
@@ -178,5 +177,3 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
 
 export type SummaryService = ReturnType<typeof createSummaryService>;
 
-/** Before a class's feedback window closes its score is neither shown nor withheld: it is not out yet. */
-const PENDING_SCORE = { feedbackScore: null, isFeedbackWithheld: false };
