@@ -3,10 +3,10 @@
  * table), and reads across every instructor's classes. The same queries serve SQLite and PostgreSQL.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Cue, Language, SequenceInput } from '../../shared/schemas/sequence.js';
+import type { Language, SequenceInput } from '../../shared/schemas/sequence.js';
 import { sequenceRow } from './accounts.js';
 import type { Database } from './database.js';
-import { sequenceEdit } from './sequences.js';
+import { sequenceEdit, toSequence } from './sequences.js';
 import type { AccountChange, ClassRecord, ClinicClassOverview, ClinicFilter, ClinicStorage, Role, SequenceRecord } from './storage.js';
 
 export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selectable<Database['classes']>) => ClassRecord): ClinicStorage {
@@ -268,12 +268,7 @@ function toRole(role: string): Role {
 
 function toSequenceRecord(row: Selectable<Database['sequences']>): SequenceRecord {
   return {
-    id: row.id,
-    title: row.title,
-    language: row.language as Language,
-    cues: JSON.parse(row.cues_json) as Cue[],
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
+    ...toSequence(row),
     ownerId: row.instructor_id,
     isLibrary: Number(row.is_library) === 1,
     sourceId: row.source_id,

@@ -77,7 +77,7 @@ export function sequenceEdit(input: SequenceInput, now: number) {
   });
 }
 
-function toSequence(row: Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'>): Sequence {
+export function toSequence(row: Pick<Selectable<Database['sequences']>, 'id' | 'title' | 'language' | 'cues_json' | 'created_at' | 'updated_at'>): Sequence {
   return {
     id: row.id,
     title: row.title,

@@ -10,6 +10,7 @@ import type { Alert } from '../../shared/schemas/alert.js';
 import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
+import type { AccountView } from '../../shared/schemas/clinic.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
 import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
@@ -304,15 +305,7 @@ export interface Storage {
 }
 
 /** An account as the clinic lead's list shows it. */
-export interface AccountRecord {
-  id: string;
-  email: string;
-  role: Role;
-  isActive: boolean;
-  mustChangePassword: boolean;
-  createdAt: number;
-  lastSignInAt: number | null;
-}
+export type AccountRecord = AccountView;
 
 /** A sequence with what decides who may do what with it. */
 export interface SequenceRecord extends Sequence {
