@@ -16,6 +16,11 @@ import { createCoalescer } from './coalescer.js';
 
 /** A class's tablet gets tally, presence and alert messages at once while quiet, and ten a second under a burst. */
 export const LIVE_INTERVAL_MS = 100;
+/**
+ * A presence count that could not be made (another process died and has not been declared gone yet, so the
+ * adapter's count across processes times out) is tried again this much later, so the tablet never keeps a stale count.
+ */
+export const PRESENCE_RETRY_MS = 1_000;
 
 export interface LiveViewDeps {
   storage: Storage;
@@ -30,7 +35,8 @@ export interface InstructorSnapshot {
   state: InstructorClassState;
   /** Null once the class has ended: the summary, with its threshold, is the only after-class view. */
   tally: LiveTally | null;
-  presence: Presence;
+  /** Null when it cannot be counted right now: it follows as `presence:updated` once it can. */
+  presence: Presence | null;
   alerts: Alert[];
 }
 
@@ -63,9 +69,30 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
 
   const presence = createCoalescer(
     LIVE_INTERVAL_MS,
-    async (classId) => broadcaster.toInstructors(classId, 'presence:updated', await presenceOf(classId)),
+    async (classId) => {
+      const counted = await presenceOrRetry(classId);
+      if (counted) broadcaster.toInstructors(classId, 'presence:updated', counted);
+    },
     onError,
   );
+  /** Classes whose presence count failed, with the timer that tries again (one per class, however many failed). */
+  const presenceRetries = new Map<string, NodeJS.Timeout>();
+
+  async function presenceOrRetry(classId: string): Promise<Presence | null> {
+    try {
+      return await presenceOf(classId);
+    } catch (error) {
+      onError(error);
+      if (!presenceRetries.has(classId)) {
+        const retry = setTimeout(() => {
+          presenceRetries.delete(classId);
+          presence.request(classId);
+        }, PRESENCE_RETRY_MS);
+        presenceRetries.set(classId, retry);
+      }
+      return null;
+    }
+  }
 
   /** Alert changes not sent yet, per class: bounded by the participants (one open alert each). */
   const pendingAlerts = new Map<string, { raised: Alert[]; resolved: string[] }>();
@@ -121,13 +148,15 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
     async instructorSnapshot(classId: string): Promise<InstructorSnapshot | null> {
       const record = await storage.classes.get(classId);
       if (!record) return null;
-      const [tally, presenceNow, open] = await Promise.all([liveTally(classId), presenceOf(classId), storage.alerts.listOpen(classId)]);
+      const [tally, presenceNow, open] = await Promise.all([liveTally(classId), presenceOrRetry(classId), storage.alerts.listOpen(classId)]);
       return { state: instructorState(record, now()), tally, presence: presenceNow, alerts: open };
     },
 
     stop(): void {
       tallies.stop();
       presence.stop();
+      for (const retry of presenceRetries.values()) clearTimeout(retry);
+      presenceRetries.clear();
       alerts.stop();
       pendingAlerts.clear();
     },

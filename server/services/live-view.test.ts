@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Presence } from '../../shared/protocol.js';
+import { waitFor } from '../../tests/helpers/wait-for.js';
+import { openSqlite } from '../storage/open-sqlite.js';
+import type { Storage } from '../storage/storage.js';
+import type { Broadcaster } from './broadcaster.js';
+import { createLiveView, PRESENCE_RETRY_MS } from './live-view.js';
+
+/**
+ * A broadcaster whose count across processes fails the way the Redis adapter's does while a dead process is
+ * still expected to answer, `failures` times, then counts `connected`.
+ */
+function flakyCounter(failures: number, connected: number) {
+  const sent: Presence[] = [];
+  let left = failures;
+  const broadcaster: Broadcaster = {
+    toParticipants() {},
+    toInstructors(_classId, event, ...payload) {
+      if (event === 'presence:updated') sent.push(payload[0] as Presence);
+    },
+    async connectedParticipants() {
+      if (left-- > 0) throw new Error('timeout reached: missing 1 responses');
+      return connected;
+    },
+  };
+  return { sent, broadcaster };
+}
+
+/** An instructor with one sequence, and a class opened from it. */
+async function openClass(storage: Storage) {
+  const cue = { text: 'Notice the shoulders', regions: [] };
+  const instructor = await storage.accounts.create(
+    { id: randomUUID(), email: 'live-view@clinic.test', passwordHash: 'scrypt$x', createdAt: Date.now() },
+    [{ title: 'Shoulders', language: 'en', cues: [cue] }],
+    { onlyIfFirst: false },
+  );
+  const [sequence] = await storage.sequences.list(instructor!.id);
+  return storage.classes.create({
+    id: randomUUID(),
+    instructorId: instructor!.id,
+    sequenceId: sequence!.id,
+    code: 'ABC123',
+    title: 'Shoulders',
+    language: 'en',
+    cues: [cue],
+    createdAt: Date.now(),
+  });
+}
+
+describe('the live view’s presence count', () => {
+  let dataDir: string;
+  let storage: Storage;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'attune-live-view-'));
+    storage = await openSqlite(dataDir);
+  });
+  afterEach(async () => {
+    await storage.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('tries a failed count again, so the tablet is not left with the count from before', async () => {
+    const { sent, broadcaster } = flakyCounter(2, 3);
+    const errors: unknown[] = [];
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: (error) => errors.push(error) });
+    const startedAt = Date.now();
+    live.presenceChanged('class-1');
+    await waitFor(() => expect(sent).toEqual([{ connected: 3, joined: 0 }]), { timeoutMs: 4 * PRESENCE_RETRY_MS });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2 * PRESENCE_RETRY_MS - 50);
+    expect(errors).toHaveLength(2);
+    live.stop();
+  });
+
+  it('leaves presence out of a tablet’s snapshot it cannot count, and sends it once it can', async () => {
+    const { sent, broadcaster } = flakyCounter(1, 2);
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {} });
+    const record = await openClass(storage);
+    const snapshot = await live.instructorSnapshot(record.id);
+    expect(snapshot?.presence).toBeNull();
+    await waitFor(() => expect(sent).toEqual([{ connected: 2, joined: 0 }]), { timeoutMs: 3 * PRESENCE_RETRY_MS });
+    live.stop();
+  });
+
+  it('tries no more once stopped', async () => {
+    const { sent, broadcaster } = flakyCounter(1, 1);
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {} });
+    live.presenceChanged('class-1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    live.stop();
+    await new Promise((resolve) => setTimeout(resolve, PRESENCE_RETRY_MS + 200));
+    expect(sent).toEqual([]);
+  });
+});
