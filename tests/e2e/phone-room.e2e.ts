@@ -27,6 +27,18 @@ async function expectPanelOnOneScreen(page: Page, done: string): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(PHONE.height);
 }
 
+/**
+ * Holds the phone's time still (timers keep running, so axe does) until `startClock`: axe and screenshots on a
+ * loaded machine can outlast the flag panel's 10-s idle close, which would shut the panel under the next tap.
+ */
+async function stopClock(page: Page): Promise<void> {
+  await page.clock.setFixedTime(Date.now());
+}
+
+async function startClock(page: Page): Promise<void> {
+  await page.clock.setSystemTime(Date.now());
+}
+
 /** The animation of the Undo button's shrinking bar (its ::after), `none` when there is none. */
 async function undoBarAnimation(page: Page): Promise<string> {
   return page.getByRole('button', { name: 'Undo' }).evaluate((undo) => getComputedStyle(undo, '::after').animationName);
@@ -62,6 +74,7 @@ test('the phone in English: lobby, figure, flag panel on one screen, Need to sto
   await screenshot(phone, 'phone-cue-en');
 
   // Tension: where, how strong and Done on one screen; the cue steps aside but stays.
+  await stopClock(phone);
   await phone.getByRole('button', { name: 'Tension' }).click();
   expect(await undoBarAnimation(phone)).toBe('undo-window');
   await expect(phone.getByRole('group', { name: 'Where? (optional)' })).toBeVisible();
@@ -76,6 +89,7 @@ test('the phone in English: lobby, figure, flag panel on one screen, Need to sto
   await phone.getByRole('button', { name: 'Strong' }).click();
   await screenshot(phone, 'phone-flag-panel-chosen-en');
   await phone.getByRole('button', { name: 'Done' }).click();
+  await startClock(phone);
   await expect(phone.getByRole('button', { name: 'Relief' })).toBeVisible();
 
   // The back flag reaches the tablet's heat map, front and back at once.
@@ -153,6 +167,7 @@ test('the phone in Czech: lobby, cue, flag panel and alert, with axe', async ({ 
   await expect(cueCs).toContainText(/1 z \d+/);
   await expectAccessible(phone, 'phone cue cs');
   await screenshot(phone, 'phone-cue-cs');
+  await stopClock(phone);
   await phone.getByRole('button', { name: 'Napětí' }).click();
   await expectPanelOnOneScreen(phone, 'Hotovo');
   await expect(cueCs).toBeVisible();
@@ -164,6 +179,7 @@ test('the phone in Czech: lobby, cue, flag panel and alert, with axe', async ({ 
   await expect(phone.getByRole('button', { name: 'mezi lopatkami' })).toHaveAttribute('aria-pressed', 'true');
   await screenshot(phone, 'phone-flag-panel-chosen-cs');
   await phone.getByRole('button', { name: 'Hotovo' }).click();
+  await startClock(phone);
   await phone.getByRole('button', { name: 'Musím přestat' }).click();
   await expect(phone.getByRole('button', { name: 'Poslat upozornění' })).toBeVisible();
   await expect(phone.getByRole('button', { name: 'Zrušit' })).toBeVisible();
