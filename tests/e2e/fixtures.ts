@@ -31,6 +31,18 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path: `tests/e2e/.screens/${name}.png`, fullPage: options.fullPage ?? false });
 }
 
+/**
+ * Holds the phone's time still (timers keep running, so axe does) until `startClock`: axe and screenshots on a
+ * loaded machine can outlast the flag panel's 10-s idle close, which would shut the panel under the next tap.
+ */
+export async function stopClock(page: Page): Promise<void> {
+  await page.clock.setFixedTime(Date.now());
+}
+
+export async function startClock(page: Page): Promise<void> {
+  await page.clock.setSystemTime(Date.now());
+}
+
 export const test = base.extend<{ server: SpawnedServer }>({
   server: [
     async ({}, use) => {

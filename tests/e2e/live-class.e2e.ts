@@ -5,7 +5,7 @@
 import type { Page } from '@playwright/test';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { cue, joinPhone, openClassOnTablet, endClassOnTablet } from './class-steps.js';
-import { expect, expectAccessible, screenshot, test } from './fixtures.js';
+import { expect, expectAccessible, screenshot, startClock, stopClock, test } from './fixtures.js';
 
 
 test('three phones flag with where and how strong; the tablet shows counts and the heat map', async ({ browser, server }) => {
@@ -17,6 +17,7 @@ test('three phones flag with where and how strong; the tablet shows counts and t
 
   // Phone 1: Tension in the neck, strong. Phone 2: Tension, left shoulder. Phone 3: Relief, no detail.
   const [p1, p2, p3] = phones as [Page, Page, Page];
+  await stopClock(p1);
   await p1.getByRole('button', { name: 'Tension' }).click();
   await p1.getByRole('button', { name: 'neck' }).click();
   await p1.getByRole('button', { name: 'Strong' }).click();
@@ -24,6 +25,7 @@ test('three phones flag with where and how strong; the tablet shows counts and t
   await expectAccessible(p1, 'phone flag detail');
   await screenshot(p1, 'phone-flag-detail');
   await p1.getByRole('button', { name: 'Done' }).click();
+  await startClock(p1);
   await p2.getByRole('button', { name: 'Tension' }).click();
   await p2.getByRole('button', { name: 'left shoulder' }).click();
   await p2.getByRole('button', { name: 'Done' }).click();

@@ -8,7 +8,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { chromiumLaunch } from './playwright.config.js';
 import { cue, endClassOnTablet, joinPhone, openClassOnTablet } from './class-steps.js';
-import { expect, expectAccessible, newPhone, PHONE, screenshot, test } from './fixtures.js';
+import { expect, expectAccessible, newPhone, PHONE, screenshot, startClock, stopClock, test } from './fixtures.js';
 
 /** Every region control of the figure on screen is at least 44 × 44 CSS px. */
 async function expectFingerSizedRegions(page: Page, names: string[]): Promise<void> {
@@ -25,18 +25,6 @@ async function expectPanelOnOneScreen(page: Page, done: string): Promise<void> {
   expect(box.y).toBeGreaterThanOrEqual(0);
   expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
   expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(PHONE.height);
-}
-
-/**
- * Holds the phone's time still (timers keep running, so axe does) until `startClock`: axe and screenshots on a
- * loaded machine can outlast the flag panel's 10-s idle close, which would shut the panel under the next tap.
- */
-async function stopClock(page: Page): Promise<void> {
-  await page.clock.setFixedTime(Date.now());
-}
-
-async function startClock(page: Page): Promise<void> {
-  await page.clock.setSystemTime(Date.now());
 }
 
 /** The animation of the Undo button's shrinking bar (its ::after), `none` when there is none. */
