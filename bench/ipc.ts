@@ -60,11 +60,14 @@ export interface Exchanges {
    */
   phonesNudge: { request: Record<string, never>; reply: { nudged: number } };
   /**
-   * Waits until every phone has received a `class:state` of `revision` or later (or the time is up) and answers
-   * when each first did, as `epochNow()`; phones that did not are left out, and those whose state showed
-   * another cue than `cueIndex` are counted.
+   * Waits until every phone has received a `class:state` of its class's `revision` or later (or the time is up)
+   * and answers when each first did, as `epochNow()`; phones that did not are left out, and those whose state
+   * showed another cue than their class's `cueIndex` are counted.
    */
-  phonesBack: { request: { revision: number; cueIndex: number; timeoutMs: number }; reply: { receivedAt: number[]; wrongCue: number } };
+  phonesBack: {
+    request: { expected: { code: string; revision: number; cueIndex: number }[]; timeoutMs: number };
+    reply: { receivedAt: number[]; wrongCue: number };
+  };
   /** Closes every phone for good. */
   phonesClose: { request: Record<string, never>; reply: { closed: number } };
 }

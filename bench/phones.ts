@@ -17,6 +17,8 @@ const CONNECT_CONCURRENCY = 50;
 
 interface Phone {
   socket: PhoneSocket;
+  /** The join code of the phone's class. */
+  code: string;
   /** Every `class:state` received, in order, with `epochNow()` of its arrival. */
   states: { revision: number; cueIndex: number; at: number }[];
 }
@@ -26,7 +28,7 @@ let phones: Phone[] = [];
 function openPhone(url: string, code: string): Phone {
   // The page's own options: only the URL and, outside a browser, the WebSocket class.
   const socket = new PhoneSocket({ role: 'participant', code, token: randomUUID() }, { url, WebSocket: NodeWebSocket as unknown as typeof WebSocket });
-  const phone: Phone = { socket, states: [] };
+  const phone: Phone = { socket, code, states: [] };
   socket.on('class:state', (state) => phone.states.push({ revision: state.revision, cueIndex: state.cueIndex, at: epochNow() }));
   socket.connect();
   return phone;
@@ -71,15 +73,21 @@ export const phoneHandlers: Pick<Handlers, 'phonesConnect' | 'phonesGone' | 'pho
     return { nudged: away.length };
   },
 
-  async phonesBack({ revision, cueIndex, timeoutMs }) {
+  async phonesBack({ expected, timeoutMs }) {
+    const byCode = new Map(expected.map((entry) => [entry.code, entry]));
+    const backOf = (phone: Phone) => {
+      const wanted = byCode.get(phone.code);
+      const state = wanted && firstSince(phone, wanted.revision);
+      return state && { at: state.at, isWrongCue: state.cueIndex !== wanted.cueIndex };
+    };
     await waitFor(
       () => {
-        if (!phones.every((phone) => firstSince(phone, revision))) throw new Error('phones not back yet');
+        if (!phones.every(backOf)) throw new Error('phones not back yet');
       },
       { timeoutMs },
     ).catch(() => undefined);
-    const back = phones.map((phone) => firstSince(phone, revision)).filter((state) => state !== undefined);
-    return { receivedAt: back.map((state) => state.at), wrongCue: back.filter((state) => state.cueIndex !== cueIndex).length };
+    const back = phones.map(backOf).filter((state) => state !== undefined);
+    return { receivedAt: back.map((state) => state.at), wrongCue: back.filter((state) => state.isWrongCue).length };
   },
 
   async phonesClose() {

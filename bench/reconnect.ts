@@ -9,6 +9,10 @@
  * restore), and "backoff", where nothing tells the page and it waits out its own reconnection delay (the
  * defaults of client/src/lib/phone-socket.ts), as when an access point or a route drops without the phone
  * noticing. The cut closes the phones' connections, so they notice at once; a silent drop is not measured.
+ *
+ * The shapes: one big class of 300 in a room, and the whole clinic at once (PRODUCT.md: "1,200 phones that all
+ * reconnect at once are all back on their current cue within 1 s"): 100 classes of 12 behind one network, every
+ * class's cue changed while they are away, every phone nudged at the same moment.
  */
 import { connectInstructor, openClass, type Instructor } from '../tests/helpers/clients.js';
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
@@ -30,17 +34,25 @@ export const BUDGET_MS = 1_000;
 
 export interface ReconnectScenario {
   name: string;
+  /** Classes behind the one network that is cut, each with this many phones. */
+  classes: number;
+  phonesPerClass: number;
   /** How long the network is gone: the backoff delay a phone has reached depends on it. */
   awayMs: number;
   /** Whether every phone is told at once that the network is back (`connect()`, as the page's handlers do). */
   isNudged: boolean;
 }
 
+const BIG_CLASS = { classes: 1, phonesPerClass: 300 };
+
 export const RECONNECT_SCENARIOS: ReconnectScenario[] = [
-  { name: 'nudged (online / visibilitychange)', awayMs: 5_000, isNudged: true },
-  { name: 'backoff only, 5 s away', awayMs: 5_000, isNudged: false },
-  { name: 'backoff only, 1 s blip', awayMs: 1_000, isNudged: false },
+  { name: 'nudged (online / visibilitychange)', ...BIG_CLASS, awayMs: 5_000, isNudged: true },
+  { name: 'backoff only, 5 s away', ...BIG_CLASS, awayMs: 5_000, isNudged: false },
+  { name: 'backoff only, 1 s blip', ...BIG_CLASS, awayMs: 1_000, isNudged: false },
 ];
+
+/** The whole clinic reconnecting at once: the budget's 1,200 phones. */
+export const ALL_AT_ONCE: ReconnectScenario = { name: '1,200 phones in 100 classes, nudged at once', classes: 100, phonesPerClass: 12, awayMs: 5_000, isNudged: true };
 
 export interface ReconnectResult {
   scenario: ReconnectScenario;
@@ -66,7 +78,7 @@ export interface ReconnectResult {
   cpuMsPerPhone: { server: number; phones: number };
 }
 
-interface Context {
+export interface ReconnectContext {
   url: string;
   instructor: Instructor;
   participants: ReturnType<typeof ipcClient>;
@@ -76,22 +88,29 @@ interface Context {
   pids: number[];
   serverPid: number;
   participantsPid: number;
-  phones: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One scenario, on a class of its own (a class's join limit would not fit every scenario's handshakes). */
-export async function measureReconnect(context: Context, scenario: ReconnectScenario): Promise<ReconnectResult> {
+/** One scenario, on classes of its own (a class's join limit would not fit every scenario's handshakes). */
+export async function measureReconnect(context: ReconnectContext, scenario: ReconnectScenario): Promise<ReconnectResult> {
   const { participants, offsetMs } = context;
-  const { class: opened } = await openClass(context.instructor);
-  const tablet = await connectInstructor(context.url, context.instructor, opened.classId);
-  const tap = tapsOn(tablet);
-  await tap('start');
+  const phoneCount = scenario.classes * scenario.phonesPerClass;
+  const classes: { code: string; tablet: Awaited<ReturnType<typeof connectInstructor>>; tap: ReturnType<typeof tapsOn> }[] = [];
+  for (let i = 0; i < scenario.classes; i++) {
+    const { class: opened } = await openClass(context.instructor);
+    const tablet = await connectInstructor(context.url, context.instructor, opened.classId);
+    const tap = tapsOn(tablet);
+    await tap('start');
+    classes.push({ code: opened.code, tablet, tap });
+  }
   const proxy = await startTcpProxy(context.url);
   try {
-    const { ready } = await participants.ask('phonesConnect', { url: proxy.url, code: opened.code, count: context.phones, timeoutMs: CONNECT_TIMEOUT_MS });
-    if (ready !== context.phones) throw new Error(`only ${ready} of ${context.phones} phones connected`);
+    let ready = 0;
+    for (const { code } of classes) {
+      ready += (await participants.ask('phonesConnect', { url: proxy.url, code, count: scenario.phonesPerClass, timeoutMs: CONNECT_TIMEOUT_MS })).ready;
+    }
+    if (ready !== phoneCount) throw new Error(`only ${ready} of ${phoneCount} phones connected`);
     const latencies: number[] = [];
     const allBack: number[] = [];
     const lost = { missing: 0, wrongCue: 0, notCut: 0 };
@@ -102,23 +121,28 @@ export async function measureReconnect(context: Context, scenario: ReconnectScen
       const cutAt = epochNow();
       proxy.cut();
       lost.notCut += (await participants.ask('phonesGone', { timeoutMs: BACK_TIMEOUT_MS })).stillConnected;
-      const state = await tap(cycle % 2 === 0 ? 'next' : 'previous');
+      const expected = await Promise.all(
+        classes.map(async ({ code, tap }) => {
+          const { revision, cueIndex } = await tap(cycle % 2 === 0 ? 'next' : 'previous');
+          return { code, revision, cueIndex };
+        }),
+      );
       await pause(Math.max(0, cutAt + scenario.awayMs - epochNow()));
       const restoredAt = epochNow();
       proxy.restore();
       if (scenario.isNudged) await participants.ask('phonesNudge', {});
-      const back = await participants.ask('phonesBack', { revision: state.revision, cueIndex: state.cueIndex, timeoutMs: BACK_TIMEOUT_MS });
+      const back = await participants.ask('phonesBack', { expected, timeoutMs: BACK_TIMEOUT_MS });
       const cycleLatencies = back.receivedAt.map((at) => at - offsetMs - restoredAt);
       latencies.push(...cycleLatencies);
       if (cycleLatencies.length > 0) allBack.push(Math.max(...cycleLatencies));
-      lost.missing += context.phones - back.receivedAt.length;
+      lost.missing += phoneCount - back.receivedAt.length;
       lost.wrongCue += back.wrongCue;
       await pause(SETTLE_MS);
     }
-    const [server, phones] = ownPids.map((pid, i) => ((cpuSecondsOf(pid) - cpuSecondsBefore[i]!) * 1000) / (context.phones * CYCLES)) as [number, number];
+    const [server, phones] = ownPids.map((pid, i) => ((cpuSecondsOf(pid) - cpuSecondsBefore[i]!) * 1000) / (phoneCount * CYCLES)) as [number, number];
     return {
       scenario,
-      phones: context.phones,
+      phones: phoneCount,
       cycles: CYCLES,
       latency: summarize(latencies),
       allBack: summarize(allBack),
@@ -130,6 +154,6 @@ export async function measureReconnect(context: Context, scenario: ReconnectScen
   } finally {
     await participants.ask('phonesClose', {});
     await proxy.close();
-    tablet.disconnect();
+    for (const { tablet } of classes) tablet.disconnect();
   }
 }

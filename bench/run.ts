@@ -5,7 +5,8 @@
  * 1. for N = 50, 300 and 1,000 participants, cue fan-out on Attune and the bare server; at 1,000 also both
  *    servers' memory and the flag ingest;
  * 2. the same full class on PostgreSQL, as one process and as two sharing PostgreSQL and Redis (scale.ts);
- * 3. phones with the page's own client reconnecting after their network was cut (reconnect.ts);
+ * 3. phones with the page's own client reconnecting after their network was cut: 300 in one class, and 1,200 in
+ *    100 classes at once (reconnect.ts);
  * 4. a phone in Chromium reloading on a throttled "fast 3G" network (reload.ts);
  * then it weighs the participant page; then
  * 5. many small classes (100 × 12 participants for 60 s) on a fresh Attune and the bare server (small-classes.ts);
@@ -15,8 +16,9 @@
  * that hangs.
  *
  * One workload alone: `npm run bench -- small-classes [--duration=60] [--classes=100] [--participants=12]`,
- * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]`, `npm run bench -- restart [--restarts=5]`
- * (several may be named); `--duration=10` is a smoke run.
+ * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]`, `npm run bench -- restart [--restarts=5]`,
+ * `npm run bench -- reconnect` (step 3 alone, with its 1,200 phones in 100 classes) (several may be named);
+ * `--duration=10` is a smoke run.
  */
 import { fileURLToPath } from 'node:url';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
@@ -28,7 +30,7 @@ import { measureIngest, type IngestResult } from './ingest.js';
 import { tapsOn } from './instructor.js';
 import { ipcClient } from './ipc.js';
 import { checkOpenFilesLimit, cpuSnapshot, buildForProduction, memoryOf, otherCores, spawnBareServer, spawnScript, stopProcess } from './processes.js';
-import { measureReconnect, RECONNECT_SCENARIOS, type ReconnectResult } from './reconnect.js';
+import { ALL_AT_ONCE, measureReconnect, RECONNECT_SCENARIOS, type ReconnectContext, type ReconnectResult } from './reconnect.js';
 import { measureReload } from './reload.js';
 import {
   budgetTable,
@@ -55,8 +57,6 @@ import { openAttuneClass, openBareClass } from './targets.js';
 const PARTICIPANT_COUNTS = [50, 300, 1000];
 /** Memory and flag ingest are measured with this many participants connected, and the runs on PostgreSQL. */
 const FULL_CLASS = 1000;
-/** Phones whose network is cut and restored at once: a big class in one room. */
-const RECONNECTING_PHONES = 300;
 const CLIENT_DIR = 'dist/client';
 /** A whole run takes about eight minutes here; one that takes twice as long is stuck. */
 const WATCHDOG_MS = 15 * 60_000;
@@ -129,24 +129,50 @@ async function runClassOf(bench: Bench, count: number) {
   return { fanout, payloadBytes: Buffer.byteLength(JSON.stringify(attune.states[1])), full };
 }
 
-/** Phones reconnecting to Attune on SQLite, one class per scenario. */
-async function runReconnects(bench: Bench): Promise<ReconnectResult[]> {
+/** Phones reconnecting to Attune on SQLite, on classes of their own per scenario. */
+function runReconnects(bench: Bench): Promise<ReconnectResult[]> {
+  return reconnectAll({
+    url: bench.server.url,
+    instructor: bench.instructor,
+    participants: bench.participants,
+    offsetMs: bench.offsetMs,
+    pids: bench.pids,
+    serverPid: bench.server.process.pid!,
+    participantsPid: bench.participantsPid,
+  });
+}
+
+/** Each scenario in turn, the clinic-wide one last. */
+async function reconnectAll(context: ReconnectContext): Promise<ReconnectResult[]> {
   const results: ReconnectResult[] = [];
-  for (const scenario of RECONNECT_SCENARIOS) {
-    log(`${RECONNECTING_PHONES} phones reconnecting, ${scenario.name}`);
-    const context = {
-      url: bench.server.url,
-      instructor: bench.instructor,
-      participants: bench.participants,
-      offsetMs: bench.offsetMs,
-      pids: bench.pids,
-      serverPid: bench.server.process.pid!,
-      participantsPid: bench.participantsPid,
-      phones: RECONNECTING_PHONES,
-    };
+  for (const scenario of [...RECONNECT_SCENARIOS, ALL_AT_ONCE]) {
+    log(`phones reconnecting: ${scenario.name}`);
     results.push(await measureReconnect(context, scenario));
   }
   return results;
+}
+
+/** Every reconnection scenario on a fresh Attune (compiled, SQLite), without the rest of the bench. */
+async function reconnectAlone(): Promise<ReconnectResult[]> {
+  const server = await spawnServer({ entry: 'built' });
+  const participantsProcess = spawnScript('bench/participants.ts');
+  try {
+    const participants = ipcClient(participantsProcess);
+    const clock = await estimateOffset(async () => (await participants.ask('clock', {})).now);
+    return await reconnectAll({
+      url: server.url,
+      instructor: await signUp(server.url),
+      participants,
+      offsetMs: clock.offsetMs,
+      pids: [process.pid, server.process.pid!, participantsProcess.pid!],
+      serverPid: server.process.pid!,
+      participantsPid: participantsProcess.pid!,
+    });
+  } finally {
+    await stopProcess(participantsProcess);
+    await server.stop();
+    removeDataDir(server);
+  }
 }
 
 /** A running class on Attune on SQLite whose cue changes before each reload. */
@@ -209,7 +235,7 @@ function printReport(results: BenchResults): void {
     ['Cue fan-out: instructor tap → each participant', fanoutTable(results)],
     ['Other figures', detailsTable(results)],
     [`Beyond one process: ${FULL_CLASS.toLocaleString('en')} participants on PostgreSQL, one process and two sharing Redis`, scaleTable(results)],
-    [`Reconnection: ${RECONNECTING_PHONES} phones (the page's own client), network cut and restored, cue changed meanwhile`, reconnectTable(results)],
+    ["Reconnection: phones (the page's own client), network cut and restored, cue changed meanwhile", reconnectTable(results.reconnect)],
     ['Reload on "fast 3G": a phone in Chromium, from navigation start', reloadTable(results)],
   ] as const;
   const warning = noiseWarning(results);
@@ -223,7 +249,7 @@ function printReport(results: BenchResults): void {
 /** The workloads named on the command line (none: the whole bench) and their options. */
 function parseArgs(args: string[]) {
   const named = new Set(args.filter((arg) => !arg.startsWith('--')));
-  const workloads = ['small-classes', 'tally-cost', 'restart'];
+  const workloads = ['small-classes', 'tally-cost', 'restart', 'reconnect'];
   for (const name of named) if (!workloads.includes(name)) throw new Error(`unknown workload ${name}: ${workloads.join(', ')}`);
   const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
   const whole = named.size === 0;
@@ -232,6 +258,8 @@ function parseArgs(args: string[]) {
     smallClasses: whole || named.has('small-classes'),
     tallyCost: whole || named.has('tally-cost'),
     restart: whole || named.has('restart'),
+    /** Alone only: the whole bench measures the reconnections with the rest. */
+    reconnect: named.has('reconnect'),
     restarts: Number(option('restarts', '5')),
     durationS: Number(option('duration', '60')),
     classes: Number(option('classes', '100')),
@@ -255,6 +283,9 @@ async function measureSmallWorkloads(args: ReturnType<typeof parseArgs>): Promis
   if (args.tallyCost) {
     const rows = await measureTallyCost({ sizes: args.flagCounts, probes: args.probes, log });
     sections.push(['Cost of one tally update: a quiet class, one flag at a time, by flags stored in the class', tallyCostTable(rows)]);
+  }
+  if (args.reconnect) {
+    sections.push(["Reconnection: phones (the page's own client), network cut and restored, cue changed meanwhile", reconnectTable(await reconnectAlone())]);
   }
   if (args.restart) {
     const result = await measureRestart({ restarts: args.restarts, log });

@@ -76,6 +76,10 @@ describe('what the summary offers for added cues', () => {
     expect(keepCuesOffer(own, { isLibrary: true }, 'owner')).toBe('library');
   });
 
+  it('offers nothing once the sequence is deleted: there is nowhere to keep them', () => {
+    expect(keepCuesOffer(own, null, 'owner')).toBe('none');
+  });
+
   it('offers nothing before the end or on someone else’s class', () => {
     expect(keepCuesOffer({ ...own, status: 'running' }, sequence, 'owner')).toBe('none');
     expect(keepCuesOffer(own, { isLibrary: true }, 'lead')).toBe('none');

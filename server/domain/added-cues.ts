@@ -71,15 +71,16 @@ export function mayKeepCues(facts: { instructorId: string; status: ClassStatus }
 
 /**
  * What the summary offers its reader for the class's added cues: **Keep in the sequence**, or, for a class that
- * ran a clinic library sequence (`keepAddedCue` refuses it), the reason instead of a button that only refuses.
+ * ran a clinic library sequence (`keepAddedCue` refuses it), the reason instead of a button that only refuses;
+ * nothing once the sequence is deleted (null), as there is nowhere to keep them.
  */
 export function keepCuesOffer(
   facts: { instructorId: string; status: ClassStatus },
   sequence: Pick<KeepTarget, 'isLibrary'> | null,
   instructorId: string,
 ): KeepCues {
-  if (!mayKeepCues(facts, instructorId)) return 'none';
-  return sequence?.isLibrary ? 'library' : 'allowed';
+  if (!mayKeepCues(facts, instructorId) || !sequence) return 'none';
+  return sequence.isLibrary ? 'library' : 'allowed';
 }
 
 function refuse(code: ErrorCode, message: string): KeepResult {

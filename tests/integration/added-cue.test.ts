@@ -218,6 +218,19 @@ describe('After the class', () => {
     expect((await instructor.json<Sequence>('GET', `/api/sequences/${sequence.id}`)).cues).toHaveLength(4);
   });
 
+  it('offers no Keep in the sequence once the sequence is deleted, and refuses one', async () => {
+    const { sequence, opened, tablet } = await runningClass();
+    await add(tablet, { text: 'Let the jaw hang', regions: [] }, 'now');
+    await sendCommand(tablet, 'end');
+    expect((await instructor.request('DELETE', `/api/sequences/${sequence.id}`)).status).toBe(204);
+    const summary = await instructor.json<ClassSummaryPage>('GET', `/api/classes/${opened.classId}/summary`);
+    expect(summary.cues[1]).toMatchObject({ text: 'Let the jaw hang', isAdded: true, isKept: false });
+    expect(summary.keepCues).toBe('none');
+    const refused = await instructor.request('POST', `/api/classes/${opened.classId}/cues/1/keep`);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+  });
+
   it('does not offer Keep in the sequence for a library sequence, refuses it saying why, and changes nothing', async () => {
     const [libraryOne] = await instructor.json<{ id: string; cues: unknown[] }[]>('GET', '/api/library');
     expect(libraryOne).toBeDefined();
