@@ -4,20 +4,10 @@ import { build, defineConfig, type BuildOptions, type Plugin, type UserConfig } 
 
 const client = resolve(import.meta.dirname, 'client');
 
-/** What both pages build with: Svelte, and socket.io's client with its WebSocket transport only. */
+/** What both pages build with. */
 const shared = (): UserConfig => ({
   root: client,
   plugins: [svelte()],
-  resolve: {
-    alias: [
-      {
-        find: /^\.\/transports\/index\.js$/,
-        customResolver: (_source, importer) =>
-          importer?.includes('engine.io-client') ? resolve(import.meta.dirname, 'client/src/lib/websocket-only-transports.ts') : null,
-        replacement: './transports/index.js',
-      },
-    ],
-  },
 });
 
 /**

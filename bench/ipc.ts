@@ -48,8 +48,8 @@ export interface Exchanges {
   disconnect: { request: Record<string, never>; reply: { disconnected: number } };
   /**
    * Opens `count` phones: the participant page's own client (client/src/lib/phone-socket.ts) with its default
-   * reconnection delays, each a new participant of the class `code` at `url`. Answers once every phone has
-   * connected and received the class's state (or the time is up).
+   * reconnection delays, each a new participant of the class `code` at `url`, beside those opened before. Answers
+   * once every one of them has connected and received the class's state (or the time is up), with how many did.
    */
   phonesConnect: { request: { url: string; code: string; count: number; timeoutMs: number }; reply: { ready: number; ms: number } };
   /** Waits until no phone is connected (their network was cut) and answers how many still were at the end. */

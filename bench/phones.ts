@@ -42,9 +42,10 @@ function firstSince(phone: Phone, revision: number) {
 export const phoneHandlers: Pick<Handlers, 'phonesConnect' | 'phonesGone' | 'phonesNudge' | 'phonesBack' | 'phonesClose'> = {
   async phonesConnect({ url, code, count, timeoutMs }) {
     const startedAt = epochNow();
+    const opened: Phone[] = [];
     for (let first = 0; first < count; first += CONNECT_CONCURRENCY) {
       const batch = Array.from({ length: Math.min(CONNECT_CONCURRENCY, count - first) }, () => openPhone(url, code));
-      phones.push(...batch);
+      opened.push(...batch);
       await waitFor(
         () => {
           if (!batch.every((phone) => phone.states.length > 0)) throw new Error('phones not ready');
@@ -52,7 +53,8 @@ export const phoneHandlers: Pick<Handlers, 'phonesConnect' | 'phonesGone' | 'pho
         { timeoutMs },
       ).catch(() => undefined);
     }
-    return { ready: phones.filter((phone) => phone.socket.connected && phone.states.length > 0).length, ms: epochNow() - startedAt };
+    phones.push(...opened);
+    return { ready: opened.filter((phone) => phone.socket.connected && phone.states.length > 0).length, ms: epochNow() - startedAt };
   },
 
   async phonesGone({ timeoutMs }) {
