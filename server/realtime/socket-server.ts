@@ -200,8 +200,8 @@ async function authenticate(
     await limits.joinAttempt(clientAddress(socket.request, trustProxy));
     if (!code) throw new AppError('class/not_found', 'No class has this code.');
     await limits.consume('joinPerCode', code);
-    const { record, participantId } = await classes.joinClass(code, handshake.token);
-    return { role: 'participant', classId: record.id, participantId };
+    const { classId, participantId } = await classes.joinClass(code, handshake.token);
+    return { role: 'participant', classId, participantId };
   }
   const instructor = await auth.instructorForSession(readSessionCookie(socket.handshake.headers.cookie), now);
   if (!instructor) throw new AppError('auth/required', 'Sign in first.');

@@ -1,10 +1,19 @@
 /** Classes over Kysely: run state (conditional on the revision), the transition log, history lists. */
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import { compiledOnce } from './compiled-once.js';
 import type { Database } from './database.js';
 import { toClass, type KyselyContext } from './kysely-context.js';
 import type { ClassOverview, ClassStorage } from './storage.js';
+
+/** The class a join code opens: one that has not ended, else the newest that has. */
+function byCode<O>(query: SelectQueryBuilder<Database, 'classes', O>, code: string) {
+  return query
+    .where('code', '=', code)
+    .orderBy(sql`case when status = 'ended' then 1 else 0 end`)
+    .orderBy('created_at', 'desc')
+    .limit(1);
+}
 
 export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStorage {
   // Read for every command.
@@ -16,6 +25,9 @@ export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStor
       .select(['id', 'status', 'cue_index', 'revision', 'max_cue_index', jsonArrayLength('cues_json').as('cue_count')])
       .where('id', '=', v.id),
   );
+
+  // Read for every phone's (re)connection: the class the code opens, without its cues.
+  const entryByCode = compiledOnce((v: { code: string }) => byCode(db.selectFrom('classes').select(['id', 'status', 'feedback_closes_at']), v.code));
 
   /** A class's overview rows: the class and, per class, joined participants and feedback answers. */
   function overviews(instructorId: string) {
@@ -100,15 +112,14 @@ export function kyselyClasses({ db, jsonArrayLength }: KyselyContext): ClassStor
     },
 
     async findByCode(code) {
-      const row = await db
-        .selectFrom('classes')
-        .selectAll()
-        .where('code', '=', code)
-        .orderBy(sql`case when status = 'ended' then 1 else 0 end`)
-        .orderBy('created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const row = await byCode(db.selectFrom('classes').selectAll(), code).executeTakeFirst();
       return row ? toClass(row) : null;
+    },
+
+    async findEntryByCode(code) {
+      const [row] = (await entryByCode(db, { code })).rows;
+      if (!row) return null;
+      return { id: row.id, status: row.status as ClassStatus, feedbackClosesAt: row.feedback_closes_at === null ? null : Number(row.feedback_closes_at) };
     },
 
     async isCodeInUse(code) {

@@ -1,6 +1,7 @@
 /** Anonymous participants over Kysely: a random token's hash per class, nothing else. */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { compiledOnce } from './compiled-once.js';
 import type { KyselyContext } from './kysely-context.js';
 import type { ParticipantStorage } from './storage.js';
 
@@ -8,13 +9,13 @@ import type { ParticipantStorage } from './storage.js';
 class ClassFull extends Error {}
 
 export function kyselyParticipants({ db, isUniqueViolation }: KyselyContext): ParticipantStorage {
+  // Read for every phone's (re)connection.
+  const findQuery = compiledOnce((v: { classId: string; tokenHash: string }) =>
+    db.selectFrom('participants').select('id').where('class_id', '=', v.classId).where('token_hash', '=', v.tokenHash),
+  );
+
   async function find(classId: string, tokenHash: string): Promise<string | undefined> {
-    const row = await db
-      .selectFrom('participants')
-      .select('id')
-      .where('class_id', '=', classId)
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const [row] = (await findQuery(db, { classId, tokenHash })).rows;
     return row?.id;
   }
 

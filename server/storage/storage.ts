@@ -57,6 +57,8 @@ export interface ClassRecord {
 }
 
 /** A class's run state and how many cues it has, without the cues themselves. */
+export type ClassEntry = Pick<ClassRecord, 'id' | 'status' | 'feedbackClosesAt'>;
+
 export type ClassRun = Pick<ClassRecord, 'id' | 'status' | 'cueIndex' | 'revision' | 'maxCueIndexReached'> & { cueCount: number };
 
 /** The fields a transition changes. */
@@ -167,6 +169,8 @@ export interface ClassStorage {
   getRun(id: string): Promise<ClassRun | null>;
   /** The class with this join code that has not ended, else the newest that has. */
   findByCode(code: string): Promise<ClassRecord | null>;
+  /** The same class as `findByCode`, only what a phone's (re)connection checks: read for every handshake. */
+  findEntryByCode(code: string): Promise<ClassEntry | null>;
   /** Whether a class that has not ended uses this code. */
   isCodeInUse(code: string): Promise<boolean>;
   list(instructorId: string): Promise<ClassRecord[]>;

@@ -202,10 +202,13 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       // Once a class has ended its code may be drawn again.
       const open = await storage.classes.create(newClass(instructor.id, sequence.id, { createdAt: T0 }));
       expect(await storage.classes.findByCode('K7M2QX')).toMatchObject({ id: open.id, status: 'lobby' });
+      expect(await storage.classes.findEntryByCode('K7M2QX')).toEqual({ id: open.id, status: 'lobby', feedbackClosesAt: null });
 
       await storage.classes.updateRun(open.id, 0, transition(open, { status: 'ended', cueIndex: -1 }), T0 + 50);
       expect(await storage.classes.findByCode('K7M2QX')).toMatchObject({ id: newer.id, status: 'ended' });
+      expect(await storage.classes.findEntryByCode('K7M2QX')).toEqual({ id: newer.id, status: 'ended', feedbackClosesAt: (await storage.classes.get(newer.id))!.feedbackClosesAt });
       expect(await storage.classes.findByCode('ZZZZZZ')).toBeNull();
+      expect(await storage.classes.findEntryByCode('ZZZZZZ')).toBeNull();
     });
 
     it('knows which codes open classes use, and refuses a second open class with one', async () => {
