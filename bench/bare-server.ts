@@ -6,6 +6,7 @@
  * (instructor) starts with `S` is a room of its own; its instructor's `class:command` broadcasts a copy of a state
  * Attune sent to that room, and each `flag:submit` is acknowledged after a duplicate check and counted, and the
  * class's counts go to its instructor at once (no storage, no coalescing): the floor Attune is measured against.
+ * A phone of a started small class gets its class's state on connect, as from Attune (the reconnection floor).
  * Prints `{"port":…}` on its first line, like Attune's server, and exits when the bench goes away.
  */
 import { createServer } from 'node:http';
@@ -59,6 +60,10 @@ io.on('connection', (socket) => {
   const { role, code, classId } = socket.handshake.auth as { role?: string; code?: unknown; classId?: unknown };
   if (role === 'participant' && isSmall(code)) {
     void socket.join(`class:${code}`);
+    // What Attune sends a phone on (re)connect: its class's state, once the class has started.
+    const entry = smallClass(code);
+    const state = states[entry.cueIndex];
+    if (state) socket.emit('class:state', { ...state, code, revision: entry.revision });
     socket.on('flag:submit', (flag, ack) => {
       const entry = smallClass(code);
       if (entry.flagIds.has(flag.flagId)) return ack({ ok: true, data: { duplicate: true } });

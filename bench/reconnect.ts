@@ -14,7 +14,9 @@
  * reconnect at once are all back on their current cue within 1 s"): 100 classes of 12 behind one network, every
  * class's cue changed while they are away, every phone nudged at the same moment.
  */
-import { connectInstructor, openClass, type Instructor } from '../tests/helpers/clients.js';
+import type { PublicClassState } from '../shared/schemas/class.js';
+import { connect, connectInstructor, emitUnchecked, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
+import type { BareSetup } from './bare-server.js';
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
 import { epochNow } from './clock.js';
 import { tapsOn } from './instructor.js';
@@ -56,6 +58,7 @@ export const ALL_AT_ONCE: ReconnectScenario = { name: '1,200 phones in 100 class
 
 export interface ReconnectResult {
   scenario: ReconnectScenario;
+  server: ReconnectContext['server'];
   phones: number;
   cycles: number;
   /** Restore → each phone's receipt of the new cue's state, over every cycle. */
@@ -78,9 +81,18 @@ export interface ReconnectResult {
   cpuMsPerPhone: { server: number; phones: number };
 }
 
+/** A running class behind the cut network: its join code, how its instructor changes the cue, its tablet. */
+export interface ReconnectClass {
+  code: string;
+  tap: (type: 'next' | 'previous') => Promise<{ revision: number; cueIndex: number }>;
+  tablet: TestSocket;
+}
+
 export interface ReconnectContext {
+  server: 'Attune' | 'bare Socket.IO';
   url: string;
-  instructor: Instructor;
+  /** Opens the scenario's `index`-th class, started on its first cue. */
+  openClass: (index: number) => Promise<ReconnectClass>;
   participants: ReturnType<typeof ipcClient>;
   /** How far the participants' clock runs ahead of this process's. */
   offsetMs: number;
@@ -90,20 +102,52 @@ export interface ReconnectContext {
   participantsPid: number;
 }
 
+/**
+ * Attune classes of `instructor`'s; `states` collects, by cue index, the states their taps return (without the
+ * instructor's fields), for the bare server to send copies of.
+ */
+export function attuneClasses(url: string, instructor: Instructor, states: PublicClassState[]): ReconnectContext['openClass'] {
+  return async () => {
+    const { class: opened } = await openClass(instructor);
+    const tablet = await connectInstructor(url, instructor, opened.classId);
+    const tapOnce = tapsOn(tablet);
+    const tap = async (type: 'start' | 'next' | 'previous') => {
+      const { classId: _classId, cues: _cues, ...state } = await tapOnce(type);
+      states[state.cueIndex] = state;
+      return state;
+    };
+    await tap('start');
+    return { code: opened.code, tap, tablet };
+  };
+}
+
+/** Classes `S0`, `S1`, … on the bare server, sending copies of Attune's `states` (bench/bare-server.ts). */
+export function bareClasses(url: string, states: PublicClassState[]): ReconnectContext['openClass'] {
+  return async (index) => {
+    const code = `S${index}`;
+    const tablet = await connect(url, { role: 'instructor', classId: code });
+    const setup: BareSetup = { states: Array.from(states, (state) => state ?? null), revision: 0, cueIndex: 0 };
+    await emitUnchecked(tablet, 'bench:states', setup);
+    let revision = 0;
+    const tap = async (type: 'start' | 'next' | 'previous') => {
+      const ack = await emitUnchecked<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
+      if (!ack.ok) throw new Error(`bare class:command ${type}: ${ack.error.message}`);
+      revision = ack.data.revision;
+      return ack.data;
+    };
+    await tap('start');
+    return { code, tap, tablet };
+  };
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One scenario, on classes of its own (a class's join limit would not fit every scenario's handshakes). */
 export async function measureReconnect(context: ReconnectContext, scenario: ReconnectScenario): Promise<ReconnectResult> {
   const { participants, offsetMs } = context;
   const phoneCount = scenario.classes * scenario.phonesPerClass;
-  const classes: { code: string; tablet: Awaited<ReturnType<typeof connectInstructor>>; tap: ReturnType<typeof tapsOn> }[] = [];
-  for (let i = 0; i < scenario.classes; i++) {
-    const { class: opened } = await openClass(context.instructor);
-    const tablet = await connectInstructor(context.url, context.instructor, opened.classId);
-    const tap = tapsOn(tablet);
-    await tap('start');
-    classes.push({ code: opened.code, tablet, tap });
-  }
+  const classes: ReconnectClass[] = [];
+  for (let i = 0; i < scenario.classes; i++) classes.push(await context.openClass(i));
   const proxy = await startTcpProxy(context.url);
   try {
     let ready = 0;
@@ -142,6 +186,7 @@ export async function measureReconnect(context: ReconnectContext, scenario: Reco
     const [server, phones] = ownPids.map((pid, i) => ((cpuSecondsOf(pid) - cpuSecondsBefore[i]!) * 1000) / (phoneCount * CYCLES)) as [number, number];
     return {
       scenario,
+      server: context.server,
       phones: phoneCount,
       cycles: CYCLES,
       latency: summarize(latencies),

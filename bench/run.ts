@@ -21,6 +21,7 @@
  * `--duration=10` is a smoke run.
  */
 import { fileURLToPath } from 'node:url';
+import type { PublicClassState } from '../shared/schemas/class.js';
 import { participantFiles, gzippedBytes } from '../scripts/bundle-size.js';
 import { closeAllSockets, connectInstructor, openClass, signUp, type Instructor } from '../tests/helpers/clients.js';
 import { ONE_BIG_CLASS, removeDataDir, spawnServer, type SpawnedServer } from '../tests/helpers/spawn-server.js';
@@ -30,7 +31,7 @@ import { measureIngest, type IngestResult } from './ingest.js';
 import { tapsOn } from './instructor.js';
 import { ipcClient } from './ipc.js';
 import { checkOpenFilesLimit, cpuSnapshot, buildForProduction, memoryOf, otherCores, spawnBareServer, spawnScript, stopProcess } from './processes.js';
-import { ALL_AT_ONCE, measureReconnect, RECONNECT_SCENARIOS, type ReconnectContext, type ReconnectResult } from './reconnect.js';
+import { ALL_AT_ONCE, attuneClasses, bareClasses, measureReconnect, RECONNECT_SCENARIOS, type ReconnectContext, type ReconnectResult } from './reconnect.js';
 import { measureReload } from './reload.js';
 import {
   budgetTable,
@@ -131,45 +132,56 @@ async function runClassOf(bench: Bench, count: number) {
 
 /** Phones reconnecting to Attune on SQLite, on classes of their own per scenario. */
 function runReconnects(bench: Bench): Promise<ReconnectResult[]> {
-  return reconnectAll({
-    url: bench.server.url,
-    instructor: bench.instructor,
-    participants: bench.participants,
-    offsetMs: bench.offsetMs,
-    pids: bench.pids,
-    serverPid: bench.server.process.pid!,
-    participantsPid: bench.participantsPid,
-  });
+  return reconnectAll(
+    { attune: { url: bench.server.url, pid: bench.server.process.pid!, instructor: bench.instructor }, bare: { url: bench.bareUrl, pid: bench.barePid } },
+    { participants: bench.participants, offsetMs: bench.offsetMs, pids: bench.pids, participantsPid: bench.participantsPid },
+  );
 }
 
-/** Each scenario in turn, the clinic-wide one last. */
-async function reconnectAll(context: ReconnectContext): Promise<ReconnectResult[]> {
+interface ReconnectServers {
+  attune: { url: string; pid: number; instructor: Instructor };
+  bare: { url: string; pid: number };
+}
+
+/** Each scenario on Attune in turn, the clinic-wide one last; then that one on the bare server, its floor. */
+async function reconnectAll(
+  servers: ReconnectServers,
+  shared: Pick<ReconnectContext, 'participants' | 'offsetMs' | 'pids' | 'participantsPid'>,
+): Promise<ReconnectResult[]> {
+  const states: PublicClassState[] = [];
+  const { attune, bare } = servers;
+  const onAttune: ReconnectContext = { ...shared, server: 'Attune', url: attune.url, serverPid: attune.pid, openClass: attuneClasses(attune.url, attune.instructor, states) };
   const results: ReconnectResult[] = [];
   for (const scenario of [...RECONNECT_SCENARIOS, ALL_AT_ONCE]) {
     log(`phones reconnecting: ${scenario.name}`);
-    results.push(await measureReconnect(context, scenario));
+    results.push(await measureReconnect(onAttune, scenario));
   }
+  log(`phones reconnecting: ${ALL_AT_ONCE.name}, bare Socket.IO`);
+  const onBare: ReconnectContext = { ...shared, server: 'bare Socket.IO', url: bare.url, serverPid: bare.pid, openClass: bareClasses(bare.url, states) };
+  results.push(await measureReconnect(onBare, ALL_AT_ONCE));
   return results;
 }
 
-/** Every reconnection scenario on a fresh Attune (compiled, SQLite), without the rest of the bench. */
+/** Every reconnection scenario on a fresh Attune (compiled, SQLite) and bare server, without the rest of the bench. */
 async function reconnectAlone(): Promise<ReconnectResult[]> {
   const server = await spawnServer({ entry: 'built' });
+  const bare = await spawnBareServer();
   const participantsProcess = spawnScript('bench/participants.ts');
   try {
     const participants = ipcClient(participantsProcess);
     const clock = await estimateOffset(async () => (await participants.ask('clock', {})).now);
-    return await reconnectAll({
-      url: server.url,
-      instructor: await signUp(server.url),
-      participants,
-      offsetMs: clock.offsetMs,
-      pids: [process.pid, server.process.pid!, participantsProcess.pid!],
-      serverPid: server.process.pid!,
-      participantsPid: participantsProcess.pid!,
-    });
+    return await reconnectAll(
+      { attune: { url: server.url, pid: server.process.pid!, instructor: await signUp(server.url) }, bare: { url: bare.url, pid: bare.process.pid! } },
+      {
+        participants,
+        offsetMs: clock.offsetMs,
+        pids: [process.pid, server.process.pid!, bare.process.pid!, participantsProcess.pid!],
+        participantsPid: participantsProcess.pid!,
+      },
+    );
   } finally {
     await stopProcess(participantsProcess);
+    await stopProcess(bare.process);
     await server.stop();
     removeDataDir(server);
   }
