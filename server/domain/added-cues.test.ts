@@ -51,6 +51,22 @@ describe('Keep in the sequence', () => {
     expect(keepAddedCue(ended, 3, { ...sequence, cues: [cue('A')] }, 'owner')).toMatchObject({ ok: true, position: 1 });
   });
 
+  it('finds its place by the cues around it when the sequence was edited since the class', () => {
+    const place = (cues: string[], cueIndex: number) => {
+      const result = keepAddedCue(ended, cueIndex, { ...sequence, cues: cues.map((text) => cue(text)) as Cue[] }, 'owner');
+      if (!result.ok) throw new Error(result.message);
+      return result.sequenceCues.map((c) => c.text);
+    };
+    // A cue put first since: X still follows A, not the first cue.
+    expect(place(['Z', 'A', 'B', 'C'], 1)).toEqual(['Z', 'A', 'X', 'B', 'C']);
+    // A (before X) deleted since: X goes before B, which followed it.
+    expect(place(['B', 'C'], 1)).toEqual(['X', 'B', 'C']);
+    // B reworded: Y follows A, the nearest cue before it that is still there.
+    expect(place(['A', 'B, slowly', 'C'], 3)).toEqual(['A', 'Y', 'B, slowly', 'C']);
+    // Nothing of the class left: as many cues from the start as before it in the class, within the sequence.
+    expect(place(['P', 'Q', 'R'], 3)).toEqual(['P', 'Q', 'Y', 'R']);
+  });
+
   it('refuses what cannot be kept, each with its reason', () => {
     expect(keepAddedCue({ ...ended, status: 'running' }, 3, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });
     expect(keepAddedCue(ended, 2, sequence, 'owner')).toMatchObject({ ok: false, code: 'class/illegal_transition' });

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { ClassCue, ClassStatus } from '../../shared/schemas/class.js';
 import type { KeepCues } from '../../shared/schemas/summary.js';
 import { sequenceLimits, type Cue } from '../../shared/schemas/sequence.js';
+import { cueIndexByKey, cueKeys } from './cue-match.js';
 
 /** Whether a class's cue is one of its sequence's: not added during the class, or added and kept there since. */
 export function isSequenceCue(cue: Pick<ClassCue, 'isAdded' | 'isKept'>): boolean {
@@ -34,8 +35,8 @@ export type KeepResult =
 
 /**
  * **Keep in the sequence**: the instructor adds a cue they added during an ended class of theirs to the
- * sequence the class ran, at the same place (after the sequence's cues that came before it in the class, cues
- * kept earlier included). A sequence of the clinic's library is refused: it changes only through the library.
+ * sequence the class ran, at the same place (after the sequence's cue that came before it in the class, cues
+ * kept earlier included; `keepPosition` when the sequence changed since). A sequence of the clinic's library is refused: it changes only through the library.
  * The class's snapshot marks the cue kept, so it is kept once.
  */
 export function keepAddedCue(
@@ -52,9 +53,7 @@ export function keepAddedCue(
   if (sequence.isLibrary) return refuse('sequence/library', 'The class ran a clinic library sequence, which changes only through the library.');
   if (sequence.ownerId !== instructorId) return refuse('sequence/not_found', 'No such sequence.');
   if (sequence.cues.length >= sequenceLimits.cuesMax) return refuse('sequence/cue_limit', `A sequence holds at most ${sequenceLimits.cuesMax} cues.`);
-  const before = facts.cues.slice(0, cueIndex).filter(isSequenceCue).length;
-  // The sequence may have been edited since the class: the place is kept within its cues.
-  const position = Math.min(before, sequence.cues.length);
+  const position = keepPosition(facts.cues, cueIndex, sequence.cues);
   const { isAdded: _added, isKept: _kept, ...kept } = cue;
   return {
     ok: true,
@@ -62,6 +61,25 @@ export function keepAddedCue(
     sequenceCues: [...sequence.cues.slice(0, position), kept, ...sequence.cues.slice(position)],
     position,
   };
+}
+
+/**
+ * Where a kept cue goes in the sequence as it is now, which may have been edited since the class: right after the
+ * nearest of the class's sequence cues before it that the sequence still has (found by wording, as trends find a
+ * cue across versions), else right before the nearest such cue after it, else as many cues from the start as
+ * came before it in the class.
+ */
+function keepPosition(classCues: ClassCue[], cueIndex: number, sequenceCues: Cue[]): number {
+  const own = classCues.flatMap((cue, classIndex) => (isSequenceCue(cue) ? [{ cue, classIndex }] : []));
+  const keys = cueKeys(own.map(({ cue }) => cue.text));
+  const now = cueIndexByKey(sequenceCues.map((cue) => cue.text));
+  const found = own.map(({ classIndex }, i) => ({ classIndex, at: now.get(keys[i]!) }));
+  const earlier = found.filter((entry) => entry.classIndex < cueIndex);
+  const anchorBefore = earlier.findLast((entry) => entry.at !== undefined)?.at;
+  if (anchorBefore !== undefined) return anchorBefore + 1;
+  const anchorAfter = found.find((entry) => entry.classIndex > cueIndex && entry.at !== undefined)?.at;
+  if (anchorAfter !== undefined) return anchorAfter;
+  return Math.min(earlier.length, sequenceCues.length);
 }
 
 /** Whether the reader may keep a class's added cues in its sequence at all: the class is theirs and has ended. */
