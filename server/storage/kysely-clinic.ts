@@ -7,7 +7,8 @@ import type { Language, SequenceInput } from '../../shared/schemas/sequence.js';
 import { sequenceRow } from './accounts.js';
 import type { Database } from './database.js';
 import { sequenceEdit, toSequence } from './sequences.js';
-import type { AccountChange, ClassRecord, ClinicClassOverview, ClinicFilter, ClinicStorage, Role, SequenceRecord } from './storage.js';
+import type { Role } from '../../shared/schemas/clinic.js';
+import type { AccountChange, ClassRecord, ClinicClassOverview, ClinicFilter, ClinicStorage, SequenceRecord } from './storage.js';
 
 export function createClinicStorage(db: Kysely<Database>, toClass: (row: Selectable<Database['classes']>) => ClassRecord): ClinicStorage {
   /**

@@ -10,13 +10,10 @@ import type { Alert } from '../../shared/schemas/alert.js';
 import type { SummarySettings } from '../../shared/schemas/summary.js';
 import type { CueTally, FlagSecond, FlagSubmit, RegionTally } from '../../shared/schemas/flag.js';
 import type { Cue, Language, Sequence, SequenceInput } from '../../shared/schemas/sequence.js';
-import type { AccountView } from '../../shared/schemas/clinic.js';
+import type { AccountView, Role } from '../../shared/schemas/clinic.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
 import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
-
-/** The clinic lead manages accounts and the shared library and reads every class; an instructor their own. */
-export type Role = 'lead' | 'instructor';
 
 export interface InstructorRecord {
   id: string;
