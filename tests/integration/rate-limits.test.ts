@@ -132,7 +132,8 @@ describe('sign-in', () => {
   const signIn = (email: string, password: string) => httpClient(server!.url).request('POST', '/api/auth/signin', { email, password });
 
   it('after 5 failed attempts spaces the next ones: 429 and a message, even with the right password; others sign in', async () => {
-    server = await startTestServer();
+    // A first delay far longer than the attempts below take on a loaded machine (the default, 1 s, is not).
+    server = await startTestServer({ signInDelay: { baseSeconds: 30, maxSeconds: 60 } });
     await signUp(server.url, 'lead@clinic.test');
     await secondInstructor('colleague@clinic.test');
     // Five free attempts, then the sixth takes the account's next slot; the seventh must wait for the one after.
@@ -140,7 +141,7 @@ describe('sign-in', () => {
     const limited = await signIn('LEAD@clinic.test', PASSWORD);
     expect(limited.status).toBe(429);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate/limited', message: expect.stringMatching(/try again in \d+ s/) } });
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(20);
     expect(limited.headers.get('set-cookie')).toBeNull();
     expect((await signIn('colleague@clinic.test', PASSWORD)).status).toBe(200);
   });
@@ -193,8 +194,10 @@ describe('with Redis', () => {
     // Two servers, one Redis: failures on one count on the other. (Each has its own SQLite: same account in both.)
     const email = `lead-${randomUUID().slice(0, 8)}@clinic.test`;
     const limits = { signInFailures: { points: 3, durationSeconds: 60 } };
-    server = await startTestServer({ redisUrl: REDIS_URL, rateLimits: limits });
-    const other = await startTestServer({ redisUrl: REDIS_URL, rateLimits: limits });
+    // A first delay far longer than the attempts below take on a loaded machine (the default, 1 s, is not).
+    const signInDelay = { baseSeconds: 30, maxSeconds: 60 };
+    server = await startTestServer({ redisUrl: REDIS_URL, rateLimits: limits, signInDelay });
+    const other = await startTestServer({ redisUrl: REDIS_URL, rateLimits: limits, signInDelay });
     try {
       await signUp(server.url, email);
       await signUp(other.url, email);
