@@ -131,8 +131,9 @@ export function attachSocketHandlers(io: AttuneServer, deps: SocketHandlerDeps) 
       if (!snapshot) throw new Error('class vanished after handshake');
       socket.emit('class:instructor-state', snapshot.state);
       if (snapshot.tally) socket.emit('tally:updated', snapshot.tally);
-      if (snapshot.presence) socket.emit('presence:updated', snapshot.presence);
       socket.emit('alerts:updated', snapshot.alerts);
+      // In the room already: the count this asks for reaches this tablet too.
+      live.presenceChanged(classId);
       on(socket, 'class:command', (command) => classes.command(classId, command, { kind: 'instructor', instructorId }));
       on(socket, 'cue:add', (added) => classes.addCue(classId, added, { kind: 'instructor', instructorId }));
       on(socket, 'alert:acknowledge', ({ alertId }) => classes.acknowledgeAlert(classId, alertId));

@@ -30,13 +30,15 @@ export interface LiveViewDeps {
   onError: (error: unknown) => void;
 }
 
-/** What a tablet gets when it (re)connects: everything, so it replaces what it shows. */
+/**
+ * What a tablet gets when it (re)connects: everything, so it replaces what it shows; except presence, which comes
+ * through the presence runs (`presenceChanged`) like every other count, so that a count made before the newest
+ * connection can never arrive after the count that includes it.
+ */
 export interface InstructorSnapshot {
   state: InstructorClassState;
   /** Null once the class has ended: the summary, with its threshold, is the only after-class view. */
   tally: LiveTally | null;
-  /** Null when it cannot be counted right now: it follows as `presence:updated` once it can. */
-  presence: Presence | null;
   alerts: Alert[];
 }
 
@@ -67,31 +69,29 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
     onError,
   );
 
+  // One run at a time per class, each counting from its own start: the last to go out includes the newest change.
   const presence = createCoalescer(
     LIVE_INTERVAL_MS,
     async (classId) => {
-      const counted = await presenceOrRetry(classId);
-      if (counted) broadcaster.toInstructors(classId, 'presence:updated', counted);
+      try {
+        broadcaster.toInstructors(classId, 'presence:updated', await presenceOf(classId));
+      } catch (error) {
+        onError(error);
+        retryPresence(classId);
+      }
     },
     onError,
   );
   /** Classes whose presence count failed, with the timer that tries again (one per class, however many failed). */
   const presenceRetries = new Map<string, NodeJS.Timeout>();
 
-  async function presenceOrRetry(classId: string): Promise<Presence | null> {
-    try {
-      return await presenceOf(classId);
-    } catch (error) {
-      onError(error);
-      if (!presenceRetries.has(classId)) {
-        const retry = setTimeout(() => {
-          presenceRetries.delete(classId);
-          presence.request(classId);
-        }, PRESENCE_RETRY_MS);
-        presenceRetries.set(classId, retry);
-      }
-      return null;
-    }
+  function retryPresence(classId: string): void {
+    if (presenceRetries.has(classId)) return;
+    const retry = setTimeout(() => {
+      presenceRetries.delete(classId);
+      presence.request(classId);
+    }, PRESENCE_RETRY_MS);
+    presenceRetries.set(classId, retry);
   }
 
   /** Alert changes not sent yet, per class: bounded by the participants (one open alert each). */
@@ -148,8 +148,8 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
     async instructorSnapshot(classId: string): Promise<InstructorSnapshot | null> {
       const record = await storage.classes.get(classId);
       if (!record) return null;
-      const [tally, presenceNow, open] = await Promise.all([liveTally(classId), presenceOrRetry(classId), storage.alerts.listOpen(classId)]);
-      return { state: instructorState(record, now()), tally, presence: presenceNow, alerts: open };
+      const [tally, open] = await Promise.all([liveTally(classId), storage.alerts.listOpen(classId)]);
+      return { state: instructorState(record, now()), tally, alerts: open };
     },
 
     stop(): void {
