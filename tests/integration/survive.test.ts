@@ -25,13 +25,15 @@ import { freePort, removeDataDir, spawnServer, type SpawnedServer } from '../hel
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-/** Cue 2 counts down 6 s and then, with auto-advance on, moves on by itself. */
+/** Cue 2 counts down 15 s and then, with auto-advance on, moves on by itself. */
 const timedSequence: SequenceInput = {
   title: 'Survive',
   language: 'en',
   cues: [
     { text: 'Arrive.', regions: [] },
-    { text: 'Breathe out slowly.', regions: ['chest'], durationSeconds: 6 },
+    // Long enough to outlast a restart on a loaded machine (a server from source loads for seconds), so the
+    // countdown is still running when the clients are back.
+    { text: 'Breathe out slowly.', regions: ['chest'], durationSeconds: 15 },
     { text: 'Let the shoulders drop.', regions: ['shoulder-left', 'shoulder-right'] },
     { text: 'Rest.', regions: [] },
   ],
@@ -173,7 +175,7 @@ describe('the server is killed mid-class (SIGKILL) and started again', () => {
     participants.forEach((p) => expect(p.stats.refused).toEqual([]));
 
     // The countdown was re-armed from the stored deadline, not restarted: the cue moves on at that deadline.
-    await waitFor(() => expect(last(tablet, 'class:instructor-state')?.cueIndex).toBe(2), { timeoutMs: 10_000 });
+    await waitFor(() => expect(last(tablet, 'class:instructor-state')?.cueIndex).toBe(2), { timeoutMs: 20_000 });
     const advancedAt = Date.now();
     expect(advancedAt).toBeGreaterThanOrEqual(timed.cueEndsAt!);
     expect(advancedAt - timed.cueEndsAt!).toBeLessThan(3000);
