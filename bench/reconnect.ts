@@ -15,11 +15,11 @@
  * class's cue changed while they are away, every phone nudged at the same moment.
  */
 import type { PublicClassState } from '../shared/schemas/class.js';
-import { connect, connectInstructor, emitUnchecked, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
-import type { BareSetup } from './bare-server.js';
+import { connectInstructor, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.js';
 import { epochNow } from './clock.js';
 import { tapsOn } from './instructor.js';
+import { bareTablet } from './targets.js';
 import type { ipcClient } from './ipc.js';
 import { cpuSecondsOf, cpuSnapshot, otherCores } from './processes.js';
 import { summarize, type LatencySummary } from './stats.js';
@@ -125,16 +125,7 @@ export function attuneClasses(url: string, instructor: Instructor, states: Publi
 export function bareClasses(url: string, states: PublicClassState[]): ReconnectContext['openClass'] {
   return async (index) => {
     const code = `S${index}`;
-    const tablet = await connect(url, { role: 'instructor', classId: code });
-    const setup: BareSetup = { states: Array.from(states, (state) => state ?? null), revision: 0, cueIndex: 0 };
-    await emitUnchecked(tablet, 'bench:states', setup);
-    let revision = 0;
-    const tap = async (type: 'start' | 'next' | 'previous') => {
-      const ack = await emitUnchecked<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
-      if (!ack.ok) throw new Error(`bare class:command ${type}: ${ack.error.message}`);
-      revision = ack.data.revision;
-      return ack.data;
-    };
+    const { tablet, tap } = await bareTablet(url, code, states);
     await tap('start');
     return { code, tap, tablet };
   };

@@ -6,7 +6,7 @@
 import type { PublicClassState } from '../shared/schemas/class.js';
 import { connect, connectInstructor, emitUnchecked, openClass, type Instructor, type TestSocket } from '../tests/helpers/clients.js';
 import type { BareSetup } from './bare-server.js';
-import type { ServerName, Target, Trigger } from './fanout.js';
+import type { ServerName, Target } from './fanout.js';
 import { tapsOn } from './instructor.js';
 import type { ipcClient } from './ipc.js';
 
@@ -71,20 +71,28 @@ export async function openAttuneClass(participants: Participants, options: Attun
   return { target, tablet, classId: opened.classId, connectMs, states, current: () => current };
 }
 
-/** The bare server with `count` participants in `group`, set to broadcast copies of Attune's states. */
-export async function openBareClass(participants: Participants, options: { url: string; group: string; count: number; states: PublicClassState[] }) {
-  const tablet: TestSocket = await connect(options.url, { role: 'instructor', classId: 'bare' });
-  const setup: BareSetup = { states: Array.from(options.states, (state) => state ?? null), revision: 0, cueIndex: 0 };
+/**
+ * A tablet on the bare server for the class `classId`, set to broadcast copies of Attune's `states`, and its taps
+ * (`start` too: the small classes of bench/bare-server.ts begin in the lobby).
+ */
+export async function bareTablet(url: string, classId: string, states: PublicClassState[]) {
+  const tablet: TestSocket = await connect(url, { role: 'instructor', classId });
+  const setup: BareSetup = { states: Array.from(states, (state) => state ?? null), revision: 0, cueIndex: 0 };
   await emitUnchecked(tablet, 'bench:states', setup);
-  const connectMs = await connectGroup(participants, { group: options.group, url: options.url, code: 'BARE', count: options.count, part: 0 });
-
   let revision = setup.revision;
-  const trigger: Trigger = async (type) => {
+  const tap = async (type: 'start' | 'next' | 'previous') => {
     const ack = await emitUnchecked<{ revision: number; cueIndex: number }>(tablet, 'class:command', { type, revision });
     if (!ack.ok) throw new Error(`bare class:command ${type}: ${ack.error.message}`);
     revision = ack.data.revision;
     return ack.data;
   };
-  const target: Target = { server: 'bare Socket.IO', group: options.group, trigger };
+  return { tablet, tap };
+}
+
+/** The bare server with `count` participants in `group`, set to broadcast copies of Attune's states. */
+export async function openBareClass(participants: Participants, options: { url: string; group: string; count: number; states: PublicClassState[] }) {
+  const { tablet, tap } = await bareTablet(options.url, 'bare', options.states);
+  const connectMs = await connectGroup(participants, { group: options.group, url: options.url, code: 'BARE', count: options.count, part: 0 });
+  const target: Target = { server: 'bare Socket.IO', group: options.group, trigger: tap };
   return { target, tablet, connectMs };
 }

@@ -36,8 +36,8 @@ export type KeepResult =
 /**
  * **Keep in the sequence**: the instructor adds a cue they added during an ended class of theirs to the
  * sequence the class ran, at the same place (after the sequence's cue that came before it in the class, cues
- * kept earlier included; `keepPosition` when the sequence changed since). A sequence of the clinic's library is refused: it changes only through the library.
- * The class's snapshot marks the cue kept, so it is kept once.
+ * kept earlier included; `keepPosition` when the sequence changed since). A sequence of the clinic's library is
+ * refused: it changes only through the library. The class's snapshot marks the cue kept, so it is kept once.
  */
 export function keepAddedCue(
   facts: { status: ClassStatus; cues: ClassCue[] },

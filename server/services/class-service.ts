@@ -214,19 +214,19 @@ export function createClassService(deps: ClassServiceDeps) {
 
     /** Finds the class behind a join code and makes the phone's token a participant of it. */
     async joinClass(code: string, token: string): Promise<{ classId: string; participantId: string }> {
-      const record = await storage.classes.findEntryByCode(code);
-      if (!record || !isCodeOpen(record, now())) throw new AppError('class/not_found', 'No class has this code.');
-      const tokenHash = participantTokenHash(record.id, token);
+      const entry = await storage.classes.findEntryByCode(code);
+      if (!entry || !isCodeOpen(entry, now())) throw new AppError('class/not_found', 'No class has this code.');
+      const tokenHash = participantTokenHash(entry.id, token);
       // After the end only the class's own participants come back (for feedback); nothing is written for others.
-      if (!mayJoinAsNew(record)) {
-        const existing = await storage.participants.findId(record.id, tokenHash);
+      if (!mayJoinAsNew(entry)) {
+        const existing = await storage.participants.findId(entry.id, tokenHash);
         if (!existing) throw new AppError('class/not_found', 'This class has ended: it takes no new participants.');
-        return { classId: record.id, participantId: existing };
+        return { classId: entry.id, participantId: existing };
       }
-      const joined = await storage.participants.upsert(record.id, tokenHash, now(), maxParticipants);
+      const joined = await storage.participants.upsert(entry.id, tokenHash, now(), maxParticipants);
       if (!joined) throw new AppError('class/full', `This class already has ${maxParticipants} participants.`);
-      if (joined.isNew) live.presenceChanged(record.id);
-      return { classId: record.id, participantId: joined.id };
+      if (joined.isNew) live.presenceChanged(entry.id);
+      return { classId: entry.id, participantId: joined.id };
     },
 
     /** Stores a participant's flag once; a repeated delivery of the same flag id is acknowledged, not counted. */

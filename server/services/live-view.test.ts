@@ -10,24 +10,29 @@ import type { Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createLiveView, PRESENCE_RETRY_MS } from './live-view.js';
 
-/**
- * A broadcaster whose count across processes fails the way the Redis adapter's does while a dead process is
- * still expected to answer, `failures` times, then counts `connected`.
- */
-function flakyCounter(failures: number, connected: number) {
+/** A broadcaster that keeps the presence counts it sends and counts connected participants with `count`. */
+function countingBroadcaster(count: () => Promise<number>) {
   const sent: Presence[] = [];
-  let left = failures;
   const broadcaster: Broadcaster = {
     toParticipants() {},
     toInstructors(_classId, event, ...payload) {
       if (event === 'presence:updated') sent.push(payload[0] as Presence);
     },
-    async connectedParticipants() {
-      if (left-- > 0) throw new Error('timeout reached: missing 1 responses');
-      return connected;
-    },
+    connectedParticipants: count,
   };
   return { sent, broadcaster };
+}
+
+/**
+ * A count across processes that fails the way the Redis adapter's does while a dead process is still expected to
+ * answer, `failures` times, then counts `connected`.
+ */
+function flakyCounter(failures: number, connected: number) {
+  let left = failures;
+  return countingBroadcaster(async () => {
+    if (left-- > 0) throw new Error('timeout reached: missing 1 responses');
+    return connected;
+  });
 }
 
 /** An instructor with one sequence, and a class opened from it. */
@@ -78,19 +83,12 @@ describe('the live view’s presence count', () => {
   it('sends the count that includes the newest connection last, however slow an earlier count was', async () => {
     // The count across processes is read when it starts; the first one waits (as on a process that died).
     let connected = 2;
-    const sent: Presence[] = [];
     let calls = 0;
-    const broadcaster: Broadcaster = {
-      toParticipants() {},
-      toInstructors(_classId, event, ...payload) {
-        if (event === 'presence:updated') sent.push(payload[0] as Presence);
-      },
-      async connectedParticipants() {
-        const counted = connected;
-        if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 300));
-        return counted;
-      },
-    };
+    const { sent, broadcaster } = countingBroadcaster(async () => {
+      const counted = connected;
+      if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 300));
+      return counted;
+    });
     const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {} });
     const record = await openClass(storage);
     live.presenceChanged(record.id);
