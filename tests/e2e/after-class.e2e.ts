@@ -10,16 +10,16 @@ import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { ClassSummary } from '../../shared/schemas/summary.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, httpClient, last, type TestSocket } from '../helpers/clients.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { endClassOnTablet } from './class-steps.js';
-import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLET, test } from './fixtures.js';
+import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLET, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   // A 45-second feedback window: feedback is published in one batch when it closes (so no answer can be timed).
-  server = await spawnServer({ env: { FEEDBACK_WINDOW_MINUTES: '0.75' } });
+  server = await startServer({ env: { FEEDBACK_WINDOW_MINUTES: '0.75' } });
 });
 test.afterAll(async () => {
   closeAllSockets();

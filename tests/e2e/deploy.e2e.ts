@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findNginx, startNginx } from '../helpers/nginx.js';
 import { createTestSchema } from '../helpers/postgres-schema.js';
-import { freePort, removeDataDir, spawnServer } from '../helpers/spawn-server.js';
+import { freePort, removeDataDir } from '../helpers/spawn-server.js';
 import { makeThrowawayTls, type ThrowawayTls } from '../helpers/throwaway-tls.js';
 import { cue, endClassOnTablet, joinOn, openClassOn } from './class-steps.js';
-import { expect, newPhone, newTablet, test } from './fixtures.js';
+import { expect, newPhone, newTablet, test, startServer } from './fixtures.js';
 import { chromiumLaunch } from './playwright.config.js';
 
 /** The name in the documented configuration; the browser resolves it to 127.0.0.1 and nowhere else. */
@@ -127,7 +127,7 @@ test('a class runs through the documented nginx (TLS, WebSocket upgrades) in fro
   cleanups.push(() => schema.drop());
   const processes = await Promise.all(
     [0, 1].map(async () => {
-      const server = await spawnServer({ entry: 'built', databaseUrl: schema.url, redisUrl: REDIS_URL, env: { TRUST_PROXY: 'loopback' } });
+      const server = await startServer({ databaseUrl: schema.url, redisUrl: REDIS_URL, env: { TRUST_PROXY: 'loopback' } });
       cleanups.push(async () => {
         await server.stop();
         removeDataDir(server);

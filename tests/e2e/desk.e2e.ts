@@ -10,15 +10,15 @@ import type { Page } from '@playwright/test';
 import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, httpClient, last, sendCommand } from '../helpers/clients.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { expect, expectAccessible, newTablet, PHONE, screenshot, TABLET, test } from './fixtures.js';
+import { expect, expectAccessible, newTablet, PHONE, screenshot, TABLET, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
 // Long stories on a shared 2-core machine: more time than the default minute.
 test.describe.configure({ mode: 'serial', timeout: 480_000 });
 test.beforeAll(async () => {
-  server = await spawnServer();
+  server = await startServer();
 });
 test.afterAll(async () => {
   closeAllSockets();

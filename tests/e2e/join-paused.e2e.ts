@@ -2,13 +2,13 @@
  * A person whose network has made too many join attempts (a whole room behind one router, or a guesser) gets a
  * page to read, in their language with the other below, saying when to try again: HTTP 429 with Retry-After.
  */
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
-import { expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
+import { expect, expectAccessible, newPhone, newTablet, screenshot, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
 test.beforeAll(async () => {
   // One join attempt a minute from this address: the first page is answered, every later one is paused.
-  server = await spawnServer({ env: { JOIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1' } });
+  server = await startServer({ env: { JOIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE: '1' } });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -8,9 +8,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { closeAllSockets, connectInstructor, openClass, sendCommand, signUp, type Instructor } from '../helpers/clients.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
 import { cue } from './class-steps.js';
-import { expect, expectAccessible, newPhone, PHONE, TABLET, test } from './fixtures.js';
+import { expect, expectAccessible, newPhone, PHONE, TABLET, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
 let instructor: Instructor;
@@ -18,7 +18,7 @@ test.describe.configure({ mode: 'serial' });
 // Three classes on one phone, each through the real interface.
 test.setTimeout(240_000);
 test.beforeAll(async () => {
-  server = await spawnServer();
+  server = await startServer();
   instructor = await signUp(server.url);
 });
 test.afterAll(async () => {

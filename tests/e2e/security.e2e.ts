@@ -4,13 +4,13 @@
  * (the `securitypolicyviolation` event and the console). None may occur.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
 import { endClassOnTablet } from './class-steps.js';
-import { expect, newPhone, newTablet, test } from './fixtures.js';
+import { expect, newPhone, newTablet, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
 test.beforeAll(async () => {
-  server = await spawnServer();
+  server = await startServer();
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from '@playwright/test';
 import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
-import { removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
-import { PHONE, expect, expectAccessible, newPhone, newTablet, screenshot, test } from './fixtures.js';
+import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
+import { PHONE, expect, expectAccessible, newPhone, newTablet, screenshot, test, startServer } from './fixtures.js';
 
 const EMAIL = 'editor@clinic.test';
 const PASSWORD = 'correct horse battery';
@@ -18,7 +18,7 @@ const PASSWORD = 'correct horse battery';
 let server: SpawnedServer;
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
-  server = await spawnServer();
+  server = await startServer();
 });
 test.afterAll(async () => {
   await server.stop();

@@ -5,15 +5,15 @@
  * participant each time, on the current cue.
  */
 import type { Page } from '@playwright/test';
-import { freePort, removeDataDir, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
+import { freePort, removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { cue, joinPhone, openClassOnTablet } from './class-steps.js';
-import { expect, expectAccessible, screenshot, test } from './fixtures.js';
+import { expect, expectAccessible, screenshot, test, startServer } from './fixtures.js';
 
 /** This file's own server (its account is this file's alone); the kill test starts another. */
 let server: SpawnedServer;
 test.beforeAll(async () => {
-  server = await spawnServer();
+  server = await startServer();
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -78,7 +78,7 @@ test.describe('the server process is killed mid-class', () => {
 
   test('phones and tablet come back by themselves, as the same participants; taps made meanwhile count once', async ({ browser }) => {
     const port = await freePort();
-    own = await spawnServer({ port });
+    own = await startServer({ port });
     const { desk, code } = await openClassOnTablet(browser, own.url, 1);
     const [first, second] = [await joinPhone(browser, own.url, code), await joinPhone(browser, own.url, code)];
     await desk.getByRole('button', { name: 'Start class' }).click();
@@ -97,7 +97,7 @@ test.describe('the server process is killed mid-class', () => {
     await expect(first.getByRole('status').filter({ hasText: 'Offline. 2 taps kept' })).toBeVisible();
     await screenshot(first, 'phone-server-down');
 
-    own = await spawnServer({ port, dataDir: own.dataDir });
+    own = await startServer({ port, dataDir: own.dataDir });
     for (const phone of [first, second]) {
       await expect(phone.getByRole('status').filter({ hasText: /Reconnecting|Offline/ })).toHaveCount(0, { timeout: 10_000 });
       await expect(cue(phone)).toContainText(/1 of \d+/);

@@ -4,7 +4,7 @@
  * `databaseUrl` and `redisUrl` several such processes serve the same classes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,7 @@ const ENTRY_ARGS = {
 };
 
 export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
+  if (options.entry === 'built' && !existsSync(ENTRY_ARGS.built.at(-1)!)) throw new Error('No compiled server: run `npm run build` first.');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'attune-e2e-'));
   const child = spawn(process.execPath, ENTRY_ARGS[options.entry ?? 'source'], {
     env: {
