@@ -119,3 +119,5 @@ httpServer.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 }));
 });
 process.on('disconnect', () => process.exit(0));
+// An exit of its own on the bench's SIGTERM, so a CPU profile (BENCH_CPU_PROF) is written.
+process.on('SIGTERM', () => process.exit(0));

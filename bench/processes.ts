@@ -11,7 +11,9 @@ const START_TIMEOUT_MS = 20_000;
 
 /** Runs a bench script as its own Node process, sharing the bench's stderr (and stdout unless piped). */
 export function spawnScript(script: string, stdout: 'pipe' | 'inherit' = 'inherit'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=DIR: the bare server writes a CPU profile there too, beside Attune's (spawn-server.ts).
+  const profile = process.env.BENCH_CPU_PROF && script.includes('bare-server') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return spawn(process.execPath, [...profile, '--import', 'tsx', script], { stdio: ['ignore', stdout, 'inherit', 'ipc'] });
 }
 
 /** Starts the bare Socket.IO server and resolves with its URL once it printed its port. */

@@ -87,12 +87,12 @@ export function reachedAfterInsert(maxCueIndexReached: number, insertedAt: numbe
 
 /**
  * Whether a participant's flag for `cueIndex` can be stored: the class is running or paused (not in the lobby,
- * not ended) and the cue has been shown already (`maxCueIndexReached`, the highest cue shown so far), so
- * nobody flags after the end or ahead of the class.
+ * not ended) and the cue has been shown already (`maxCueIndexReached`, the highest cue shown so far, always one
+ * of the class's cues: cues are added, never taken away), so nobody flags after the end or ahead of the class.
  */
-export function canFlag(state: Pick<ClassRunState, 'status' | 'cueCount'> & { maxCueIndexReached: number }, cueIndex: number): boolean {
+export function canFlag(state: Pick<ClassRunState, 'status'> & { maxCueIndexReached: number }, cueIndex: number): boolean {
   const isLive = state.status === 'running' || state.status === 'paused';
-  return isLive && cueIndex >= 0 && cueIndex <= state.maxCueIndexReached && cueIndex < state.cueCount;
+  return isLive && cueIndex >= 0 && cueIndex <= state.maxCueIndexReached;
 }
 
 /** Milliseconds left on the current cue's countdown at `now` (0 when run out), or null without one. */

@@ -2,9 +2,10 @@
  * What every noun's Kysely implementation is handed: the database and the engine's way of recognising its
  * errors. `isUniqueViolation`: a UNIQUE constraint refused a row. `isSerializationFailure`: a serializable
  * transaction lost to a concurrent one (PostgreSQL; SQLite's single connection never interleaves transactions).
- * `jsonArrayLength`: the one JSON function the engines spell differently (PostgreSQL casts text to json first).
+ * `withIndex`: a query's SQL told to read `table` through `index` where the engine needs telling (SQLite's planner
+ * takes a unique index over a covering one); unchanged elsewhere.
  */
-import type { Kysely, RawBuilder, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { Cue, Language } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
@@ -14,8 +15,7 @@ export interface KyselyContext {
   db: Kysely<Database>;
   isUniqueViolation: (error: unknown) => boolean;
   isSerializationFailure: (error: unknown) => boolean;
-  /** The length of the JSON array in this text column, in the engine's own JSON functions. */
-  jsonArrayLength: (column: string) => RawBuilder<number>;
+  withIndex: (sql: string, table: string, index: string) => string;
 }
 
 /** A stored class row as the rest of the server sees it. */

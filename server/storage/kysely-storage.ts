@@ -18,14 +18,14 @@ import { kyselySequences } from './sequences.js';
 import { kyselySessions } from './sessions.js';
 import type { Storage } from './storage.js';
 
-/** See `KyselyContext` for what the error recognisers and the JSON function mean. */
+/** See `KyselyContext` for what the error recognisers and `withIndex` mean. */
 export function createKyselyStorage(
   db: Kysely<Database>,
   isUniqueViolation: (error: unknown) => boolean,
   isSerializationFailure: (error: unknown) => boolean,
-  jsonArrayLength: KyselyContext['jsonArrayLength'],
+  withIndex: KyselyContext['withIndex'] = (sql) => sql,
 ): Storage {
-  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure, jsonArrayLength };
+  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure, withIndex };
   return {
     async ping() {
       await sql`select 1`.execute(db);

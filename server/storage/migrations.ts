@@ -284,6 +284,23 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('flags_by_class_cue').execute();
     },
   },
+  '008-flags-index-covering': {
+    async up(db: Kysely<unknown>) {
+      // The live tally's 30-s trend counts a class's recent flags by kind: with the kind in the index it is read
+      // from the index alone, not from the flag rows it points at (the costliest read of a tally).
+      await db.schema.dropIndex('flags_by_class_time').execute();
+      await db.schema.createIndex('flags_by_class_time').on('flags').columns(['class_id', 'created_at', 'kind']).execute();
+      // Retention finds old flags class by class through the index above (a daily job over the classes), so
+      // this index, a page written for every flag, goes.
+      await db.schema.dropIndex('flags_by_time').execute();
+      // A class's run state is read for every flag and tally, and its entry for every phone's (re)connection:
+      // from these indexes alone (SQLite is told to, `KyselyContext.withIndex`). The row holds the cues' JSON, and
+      // the columns added since are stored after it, so reading them from the row walks the JSON's overflow pages.
+      await db.schema.createIndex('classes_run').on('classes').columns(['id', 'status', 'cue_index', 'revision', 'max_cue_index']).execute();
+      await db.schema.dropIndex('classes_by_code').execute();
+      await db.schema.createIndex('classes_by_code').on('classes').columns(['code', 'created_at', 'status', 'feedback_closes_at', 'id']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -39,7 +39,7 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Storag
     await db.destroy();
     throw new Error(`DATABASE_URL: PostgreSQL storage could not be opened (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
-  return createKyselyStorage(db, isPostgresUniqueViolation, isPostgresSerializationFailure, (column) => sql<number>`json_array_length(${sql.ref(column)}::json)`);
+  return createKyselyStorage(db, isPostgresUniqueViolation, isPostgresSerializationFailure);
 }
 
 async function currentSchema(db: Kysely<Database>): Promise<string> {

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations.js';
@@ -25,7 +25,7 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
-  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false, (column) => sql<number>`json_array_length(${sql.ref(column)})`);
+  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false, withSqliteIndex);
   const checkpointer = startCheckpointer(file);
   return {
     ...storage,
@@ -34,6 +34,12 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
       await storage.close();
     },
   };
+}
+
+function withSqliteIndex(query: string, table: string, index: string): string {
+  const from = `from "${table}"`;
+  if (!query.includes(from)) throw new Error(`no ${from} in: ${query}`);
+  return query.replace(from, `${from} indexed by "${index}"`);
 }
 
 function isSqliteUniqueViolation(error: unknown): boolean {

@@ -56,7 +56,7 @@ export interface ClassRecord {
 /** A class's run state and how many cues it has, without the cues themselves. */
 export type ClassEntry = Pick<ClassRecord, 'id' | 'status' | 'feedbackClosesAt'>;
 
-export type ClassRun = Pick<ClassRecord, 'id' | 'status' | 'cueIndex' | 'revision' | 'maxCueIndexReached'> & { cueCount: number };
+export type ClassRun = Pick<ClassRecord, 'id' | 'status' | 'cueIndex' | 'revision' | 'maxCueIndexReached'>;
 
 /** The fields a transition changes. */
 export interface ClassRunUpdate {
