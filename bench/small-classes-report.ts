@@ -30,6 +30,19 @@ export function smallClassesTable({ attune, bare }: SmallClassesResult): Table {
   };
 }
 
+/** Server CPU round by round, and all rounds together (the sum of CPU over the sum of participant-minutes). */
+export function smallClassesRoundsTable(results: SmallClassesResult[]): Table {
+  const cpu = (side: 'attune' | 'bare') => results.reduce((sum, r) => sum + r[side].cpuMsPerParticipantMinute, 0) / results.length;
+  const total = cpu('attune') / cpu('bare');
+  return {
+    headers: ['round', 'Attune, per participant-minute', 'bare', 'ratio', 'budget'],
+    rows: [
+      ...results.map((r, i) => [String(i + 1), ms(r.attune.cpuMsPerParticipantMinute), ms(r.bare.cpuMsPerParticipantMinute), ratio(r.attune.cpuMsPerParticipantMinute, r.bare.cpuMsPerParticipantMinute), '']),
+      ['all rounds', ms(cpu('attune')), ms(cpu('bare')), total.toFixed(2), `≤ 2× bare: ${verdict(total <= 2)}`],
+    ],
+  };
+}
+
 function flagLine(side: SmallClassesResult['attune']): string {
   const refused = Object.entries(side.flags.errors).map(([code, n]) => `${code} ${n}`).join(', ');
   return `${side.flags.sent} / ${side.flags.acked}${side.flags.duplicates ? ` (+${side.flags.duplicates} dup.)` : ''} / ${refused || '0'}`;

@@ -65,7 +65,9 @@ async function drive(serverPid: number, setup: LoadSetup, options: SmallClassesO
     options.log(`${name}: ${options.durationS} s of cues and flags`);
     const cpuBefore = cpuSecondsOf(serverPid);
     const result = await ask<LoadResult>(load, { kind: 'run' });
+    // Before everyone disconnects: the teardown is not part of the minute measured.
     const cpuS = cpuSecondsOf(serverPid) - cpuBefore;
+    await ask<null>(load, { kind: 'close' });
     const participantMinutes = (connected.participants * options.durationS) / 60;
     return { ...result, connectMs: connected.connectMs, server: name, cpuS, cpuMsPerParticipantMinute: (cpuS * 1000) / participantMinutes, rssPeakMb: memoryOf(serverPid).peakMb };
   } finally {
