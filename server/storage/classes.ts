@@ -15,15 +15,11 @@ function byCode<O>(query: SelectQueryBuilder<Database, 'classes', O>, code: stri
     .limit(1);
 }
 
-export function kyselyClasses({ db, withIndex }: KyselyContext): ClassStorage {
+export function kyselyClasses({ db }: KyselyContext): ClassStorage {
   // Read for every command.
   const getClass = compiledOnce((v: { id: string }) => db.selectFrom('classes').selectAll().where('id', '=', v.id));
-  // Read for every flag and every tally: a few numbers, from the index that holds them (the row's are stored
-  // after the cues' JSON, whose overflow pages reading them would walk).
-  const getRun = compiledOnce(
-    (v: { id: string }) => db.selectFrom('classes').select(['id', 'status', 'cue_index', 'revision', 'max_cue_index']).where('id', '=', v.id),
-    (sql) => withIndex(sql, 'classes', 'classes_run'),
-  );
+  // Read for every flag and every tally: a few numbers, not the cues' JSON (measuring its length was most of the read).
+  const getRun = compiledOnce((v: { id: string }) => db.selectFrom('classes').select(['id', 'status', 'cue_index', 'revision', 'max_cue_index']).where('id', '=', v.id));
 
   // Read for every phone's (re)connection: the class the code opens, without its cues.
   const entryByCode = compiledOnce((v: { code: string }) => byCode(db.selectFrom('classes').select(['id', 'status', 'feedback_closes_at']), v.code));

@@ -21,17 +21,12 @@ interface Executor {
 
 const placeholders = new Proxy({}, { get: (_target, name) => new Placeholder(String(name)) });
 
-/** `finish` may rewrite the compiled SQL once (an engine's index hint, `KyselyContext.withIndex`). */
 export function compiledOnce<P extends Record<string, unknown>, R>(
   build: (values: P) => Compilable<R>,
-  finish: (sql: string) => string = (sql) => sql,
 ): (executor: Executor, values: P) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
   return (executor, values) => {
-    if (!compiled) {
-      const built = build(placeholders as P).compile();
-      compiled = { ...built, sql: finish(built.sql) };
-    }
+    compiled ??= build(placeholders as P).compile();
     const parameters = compiled.parameters.map((p) => (p instanceof Placeholder ? values[p.name] : p));
     if (parameters.includes(undefined)) throw new Error(`a value is missing for: ${compiled.sql}`);
     return executor.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);

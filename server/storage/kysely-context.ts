@@ -2,8 +2,6 @@
  * What every noun's Kysely implementation is handed: the database and the engine's way of recognising its
  * errors. `isUniqueViolation`: a UNIQUE constraint refused a row. `isSerializationFailure`: a serializable
  * transaction lost to a concurrent one (PostgreSQL; SQLite's single connection never interleaves transactions).
- * `withIndex`: a query's SQL told to read `table` through `index` where the engine needs telling (SQLite's planner
- * takes a unique index over a covering one); unchanged elsewhere.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
@@ -15,7 +13,6 @@ export interface KyselyContext {
   db: Kysely<Database>;
   isUniqueViolation: (error: unknown) => boolean;
   isSerializationFailure: (error: unknown) => boolean;
-  withIndex: (sql: string, table: string, index: string) => string;
 }
 
 /** A stored class row as the rest of the server sees it. */

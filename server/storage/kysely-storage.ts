@@ -18,14 +18,13 @@ import { kyselySequences } from './sequences.js';
 import { kyselySessions } from './sessions.js';
 import type { Storage } from './storage.js';
 
-/** See `KyselyContext` for what the error recognisers and `withIndex` mean. */
+/** See `KyselyContext` for what the error recognisers mean. */
 export function createKyselyStorage(
   db: Kysely<Database>,
   isUniqueViolation: (error: unknown) => boolean,
   isSerializationFailure: (error: unknown) => boolean,
-  withIndex: KyselyContext['withIndex'] = (sql) => sql,
 ): Storage {
-  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure, withIndex };
+  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure };
   return {
     async ping() {
       await sql`select 1`.execute(db);

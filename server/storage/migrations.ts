@@ -293,12 +293,6 @@ export const migrations: Record<string, Migration> = {
       // Retention finds old flags class by class through the index above (a daily job over the classes), so
       // this index, a page written for every flag, goes.
       await db.schema.dropIndex('flags_by_time').execute();
-      // A class's run state is read for every flag and tally, and its entry for every phone's (re)connection:
-      // from these indexes alone (SQLite is told to, `KyselyContext.withIndex`). The row holds the cues' JSON, and
-      // the columns added since are stored after it, so reading them from the row walks the JSON's overflow pages.
-      await db.schema.createIndex('classes_run').on('classes').columns(['id', 'status', 'cue_index', 'revision', 'max_cue_index']).execute();
-      await db.schema.dropIndex('classes_by_code').execute();
-      await db.schema.createIndex('classes_by_code').on('classes').columns(['code', 'created_at', 'status', 'feedback_closes_at', 'id']).execute();
     },
   },
 };

@@ -25,7 +25,7 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
-  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false, withSqliteIndex);
+  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false);
   const checkpointer = startCheckpointer(file);
   return {
     ...storage,
@@ -34,12 +34,6 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
       await storage.close();
     },
   };
-}
-
-function withSqliteIndex(query: string, table: string, index: string): string {
-  const from = `from "${table}"`;
-  if (!query.includes(from)) throw new Error(`no ${from} in: ${query}`);
-  return query.replace(from, `${from} indexed by "${index}"`);
 }
 
 function isSqliteUniqueViolation(error: unknown): boolean {
