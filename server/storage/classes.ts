@@ -234,7 +234,7 @@ export function kyselyClasses({ db }: KyselyContext): ClassStorage {
 const CUE_INDEXED_TABLES = [
   'flags',
   'class_transitions',
-  'cue_tallies',
+  'cue_tally_shards',
   'region_tallies',
   'participant_cue_flags',
   'cue_aggregates',

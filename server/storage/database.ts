@@ -95,8 +95,11 @@ export interface Database {
   feedback: { class_id: string; participant_id: string; feeling: string; rating: number; comment: string | null };
   /** Per cue of an archived class: what `tallyFlags` counted before its raw flags were deleted. */
   cue_aggregates: { class_id: string; cue_index: number; tension: number; relief: number; participants: number };
-  /** The live tally per cue, written with every flag, detail and undo: a tally reads a few rows. */
-  cue_tallies: { class_id: string; cue_index: number; tension: number; relief: number; participants: number };
+  /**
+   * The live tally per cue, written with every flag and undo, in a few rows per cue (`shard`, by participant) so
+   * that flags of different participants do not wait for one row's lock: a tally adds up a few rows.
+   */
+  cue_tally_shards: { class_id: string; cue_index: number; shard: number; tension: number; relief: number; participants: number };
   /** The live tally per cue and region (flags with a region only). */
   region_tallies: { class_id: string; cue_index: number; region: string; tension: number; relief: number };
   /** Per participant and cue: flags standing now (distinct participants) and flags ever sent (the cap). */

@@ -1,6 +1,6 @@
 /**
  * Flags over Kysely, and the live tallies written with them. Every change to a flag (insert, detail, undo) adds
- * itself to `cue_tallies`, `region_tallies` and `participant_cue_flags` in the same transaction, with atomic
+ * itself to `cue_tally_shards`, `region_tallies` and `participant_cue_flags` in the same transaction, with atomic
  * increments, so a tally is a read of a few rows, exact across processes and after a crash (a transaction
  * either happened whole or not at all).
  */
@@ -21,6 +21,33 @@ class Refused extends Error {
 }
 
 type ClassTally = CueTally & { classId: string };
+
+/**
+ * Rows a cue's tally is kept in: a participant's flags always go to the same one, so flags of different
+ * participants rarely wait for each other's row lock (PostgreSQL holds it until the commit).
+ */
+const CUE_TALLY_SHARDS = 8;
+
+function shardOf(participantId: string): number {
+  let hash = 0;
+  for (let i = 0; i < participantId.length; i++) hash = (hash * 31 + participantId.charCodeAt(i)) | 0;
+  return Math.abs(hash) % CUE_TALLY_SHARDS;
+}
+
+/** The cues' tallies, each the sum of its shards; cues with nothing standing are left out. */
+function summedCueTallies(db: Kysely<Database>) {
+  return db
+    .selectFrom('cue_tally_shards')
+    .select((eb) => [
+      'class_id',
+      'cue_index',
+      eb.fn.sum<number>('tension').as('tension'),
+      eb.fn.sum<number>('relief').as('relief'),
+      eb.fn.sum<number>('participants').as('participants'),
+    ])
+    .groupBy(['class_id', 'cue_index'])
+    .having((eb) => eb.or([eb(eb.fn.sum('tension'), '>', 0), eb(eb.fn.sum('relief'), '>', 0)]));
+}
 
 /** How many times a detail is retried when another change to the same flag got in between. */
 const DETAIL_ATTEMPTS = 20;
@@ -69,15 +96,15 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
   );
   const findTombstone = compiledOnce((v: { id: string }) => db.selectFrom('flag_tombstones').select('id').where('id', '=', v.id));
 
-  const addToCue = compiledOnce((v: { classId: string; cueIndex: number; tension: number; relief: number; participants: number }) =>
+  const addToCue = compiledOnce((v: { classId: string; cueIndex: number; shard: number; tension: number; relief: number; participants: number }) =>
     db
-      .insertInto('cue_tallies')
-      .values({ class_id: v.classId, cue_index: v.cueIndex, tension: v.tension, relief: v.relief, participants: v.participants })
+      .insertInto('cue_tally_shards')
+      .values({ class_id: v.classId, cue_index: v.cueIndex, shard: v.shard, tension: v.tension, relief: v.relief, participants: v.participants })
       .onConflict((oc) =>
-        oc.columns(['class_id', 'cue_index']).doUpdateSet({
-          tension: sql`cue_tallies.tension + excluded.tension`,
-          relief: sql`cue_tallies.relief + excluded.relief`,
-          participants: sql`cue_tallies.participants + excluded.participants`,
+        oc.columns(['class_id', 'cue_index', 'shard']).doUpdateSet({
+          tension: sql`cue_tally_shards.tension + excluded.tension`,
+          relief: sql`cue_tally_shards.relief + excluded.relief`,
+          participants: sql`cue_tally_shards.participants + excluded.participants`,
         }),
       ),
   );
@@ -94,14 +121,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
   );
 
   // The live tally's reads, each a few rows, for every tally update.
-  const cueTallies = compiledOnce((v: { classId: string }) =>
-    db
-      .selectFrom('cue_tallies')
-      .select(['cue_index', 'tension', 'relief', 'participants'])
-      .where('class_id', '=', v.classId)
-      .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
-      .orderBy('cue_index'),
-  );
+  const cueTallies = compiledOnce((v: { classId: string }) => summedCueTallies(db).where('class_id', '=', v.classId).orderBy('cue_index'));
   const regionTallies = compiledOnce((v: { classId: string; cueIndex: number }) =>
     db
       .selectFrom('region_tallies')
@@ -131,6 +151,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
     trx: Transaction<Database>,
     classId: string,
     cueIndex: number,
+    participantId: string,
     kind: FlagKind,
     region: string | null,
     delta: number,
@@ -138,7 +159,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
   ): Promise<void> {
     const tension = kind === 'tension' ? delta : 0;
     const relief = kind === 'relief' ? delta : 0;
-    await addToCue(trx, { classId, cueIndex, tension, relief, participants: participantsDelta });
+    await addToCue(trx, { classId, cueIndex, shard: shardOf(participantId), tension, relief, participants: participantsDelta });
     if (region !== null) await addToRegion(trx, classId, cueIndex, kind, region, delta);
   }
 
@@ -157,7 +178,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
           // Not counted: the cap, or a re-delivery of an undone flag (rare: one more read tells which).
           if (!counted) throw new Refused((await findTombstone(trx, { id: flagId })).rows.length > 0 ? 'duplicate' : 'capped');
           const isNewParticipant = Number(counted.flags) === 1;
-          await addToTallies(trx, classId, cueIndex, flag.kind, region, 1, isNewParticipant ? 1 : 0);
+          await addToTallies(trx, classId, cueIndex, participantId, flag.kind, region, 1, isNewParticipant ? 1 : 0);
         });
         return 'stored';
       } catch (error) {
@@ -223,7 +244,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
           .returning('flags')
           .executeTakeFirst();
         const isLastOfParticipant = counted !== undefined && Number(counted.flags) === 0;
-        await addToTallies(trx, deleted.class_id, cueIndex, deleted.kind as FlagKind, deleted.region, -1, isLastOfParticipant ? -1 : 0);
+        await addToTallies(trx, deleted.class_id, cueIndex, participantId, deleted.kind as FlagKind, deleted.region, -1, isLastOfParticipant ? -1 : 0);
         return true;
       });
     },
@@ -297,14 +318,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
     async tallyOfClasses(classIds) {
       // The live tallies stay when retention deletes the raw flags, so archived and running classes read alike.
       if (classIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('cue_tallies')
-        .selectAll()
-        .where('class_id', 'in', classIds)
-        .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
-        .orderBy('class_id')
-        .orderBy('cue_index')
-        .execute();
+      const rows = await summedCueTallies(db).where('class_id', 'in', classIds).orderBy('class_id').orderBy('cue_index').execute();
       return rows.map(toClassTally);
     },
   };
@@ -321,13 +335,7 @@ function withoutClassId({ cueIndex, tension, relief, participants }: ClassTally)
 /** Per cue the live tallies, and the raw flags grouped by cue, kind, region and strength. */
 export async function rawFigures(db: Kysely<Database>, classId: string): Promise<FlagFigures> {
   const [cues, rows] = await Promise.all([
-    db
-      .selectFrom('cue_tallies')
-      .selectAll()
-      .where('class_id', '=', classId)
-      .where((eb) => eb.or([eb('tension', '>', 0), eb('relief', '>', 0)]))
-      .orderBy('cue_index')
-      .execute(),
+    summedCueTallies(db).where('class_id', '=', classId).orderBy('cue_index').execute(),
     db
       .selectFrom('flags')
       .select((eb) => ['cue_index', 'kind', 'region', 'strength', eb.fn.countAll<number>().as('flags')])

@@ -121,7 +121,7 @@ describe('a flag flood on one cue', () => {
     }
     const after = reader.digest();
     expect(after.flags).toEqual(before.flags);
-    expect(after.cue_tallies).toEqual(before.cue_tallies);
+    expect(after.cue_tally_shards).toEqual(before.cue_tally_shards);
     expect(after.participant_cue_flags).toEqual(before.participant_cue_flags);
     expect(await server.storage.flags.tally(opened.classId)).toEqual([{ cueIndex: 0, tension: 20, relief: 0, participants: 1 }]);
   });
