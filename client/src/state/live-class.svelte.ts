@@ -22,7 +22,8 @@ export class LiveClass {
   #receivedAt = $state(0);
   #tally = $state<LiveTally | null>(null);
   #tallyReceivedAt = $state(0);
-  #presence = $state<Presence>({ connected: 0, joined: 0 });
+  /** Null until the first count arrives (a moment after connecting): the tablet shows a dash, not a false 0. */
+  #presence = $state<Presence | null>(null);
   #alerts = $state<Alert[]>([]);
   #isConnected = $state(false);
   #error = $state<string | null>(null);
