@@ -30,7 +30,7 @@ export function smallClassesTable({ attune, bare }: SmallClassesResult): Table {
   };
 }
 
-/** Server CPU round by round, and all rounds together (the sum of CPU over the sum of participant-minutes). */
+/** Server CPU round by round, and all rounds together (their mean: every round has the same participants and minutes). */
 export function smallClassesRoundsTable(results: SmallClassesResult[]): Table {
   const cpu = (side: 'attune' | 'bare') => results.reduce((sum, r) => sum + r[side].cpuMsPerParticipantMinute, 0) / results.length;
   const total = cpu('attune') / cpu('bare');
