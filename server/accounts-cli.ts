@@ -9,6 +9,7 @@
  */
 import { parseConfig } from './config.js';
 import { createAuthService } from './services/auth-service.js';
+import { createPasswordHasher } from './services/passwords.js';
 import { createClinicService } from './services/clinic-service.js';
 import { openStorage } from './storage/open-storage.js';
 
@@ -24,7 +25,8 @@ async function main(args: string[]): Promise<number> {
   const storage = await openStorage({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL });
   try {
     // Open sockets of the account end when their sessions are checked again; this process serves none.
-    const clinic = createClinicService({ storage, auth: createAuthService({ storage, starterSequences: [] }), endSockets: () => undefined });
+    const hasher = createPasswordHasher();
+    const clinic = createClinicService({ storage, auth: createAuthService({ storage, starterSequences: [], hasher }), hasher, endSockets: () => undefined });
     if (command === 'list') {
       for (const account of await clinic.accounts()) {
         const lastSignIn = account.lastSignInAt === null ? 'never signed in' : `last sign-in ${new Date(account.lastSignInAt).toISOString()}`;

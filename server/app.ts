@@ -28,6 +28,7 @@ import { createAuthService } from './services/auth-service.js';
 import { createClassService } from './services/class-service.js';
 import { createLiveView } from './services/live-view.js';
 import { createClinicService } from './services/clinic-service.js';
+import { createPasswordHasher, defaultHashingLimits, SCRYPT_PARAMS, TEST_ONLY_SCRYPT_PARAMS } from './services/passwords.js';
 import { createRetentionJob, DEFAULT_RETENTION_MS, type RetentionResult } from './services/retention.js';
 import { createSequenceService } from './services/sequence-service.js';
 import { createSummaryService } from './services/summary-service.js';
@@ -35,7 +36,8 @@ import type { Storage } from './storage/storage.js';
 
 export interface AppDeps {
   /** The feedback window and retention default to the configuration's defaults when left out. */
-  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR' | 'TRUST_PROXY'> & Partial<Pick<Config, 'FEEDBACK_WINDOW_MINUTES' | 'RETENTION_DAYS' | 'MAX_PARTICIPANTS_PER_CLASS'>>;
+  config: Pick<Config, 'PUBLIC_URL' | 'CLIENT_DIR' | 'TRUST_PROXY'> &
+    Partial<Pick<Config, 'FEEDBACK_WINDOW_MINUTES' | 'RETENTION_DAYS' | 'MAX_PARTICIPANTS_PER_CLASS' | 'PASSWORD_HASHING'>>;
   storage: Storage;
   logger: Logger;
   /** Set when several processes serve together (REDIS_URL); the caller opened it and closes it after `close()`. */
@@ -69,7 +71,9 @@ export function createApp(deps: AppDeps): App {
   const io = createSocketIo(httpServer, deps.redis);
   const broadcaster = createSocketBroadcaster(io);
   const sessionSockets = createSessionSockets(io);
-  const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets });
+  const hasher = createPasswordHasher(defaultHashingLimits, config.PASSWORD_HASHING === 'test-only-fast' ? TEST_ONLY_SCRYPT_PARAMS : SCRYPT_PARAMS);
+  if (config.PASSWORD_HASHING === 'test-only-fast') logger.warn('PASSWORD_HASHING=test-only-fast: passwords are hashed at a test cost, never use it for real accounts');
+  const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets, hasher });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
   const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
   // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL); the
@@ -87,7 +91,7 @@ export function createApp(deps: AppDeps): App {
   });
   const sockets = attachSocketHandlers(io, { classes, live, auth, limits, logger, now, trustProxy });
   const summaries = createSummaryService({ storage, now });
-  const clinic = createClinicService({ storage, auth, endSockets: sessionSockets.accountEnded, now });
+  const clinic = createClinicService({ storage, auth, hasher, endSockets: sessionSockets.accountEnded, now });
   const retentionMs = config.RETENTION_DAYS === undefined ? DEFAULT_RETENTION_MS : config.RETENTION_DAYS * 24 * 60 * 60_000;
   const retention = createRetentionJob({ storage, retentionMs, logger, now });
   retention.start();

@@ -54,3 +54,11 @@ describe('after-class settings', () => {
     expect(() => parseConfig({ FEEDBACK_WINDOW_MINUTES: '0', RETENTION_DAYS: '-1' })).toThrow(/FEEDBACK_WINDOW_MINUTES[\s\S]*RETENTION_DAYS/);
   });
 });
+
+describe('password hashing', () => {
+  it('is at the real cost unless a test server asks for the test-only one by name', () => {
+    expect(parseConfig({}).PASSWORD_HASHING).toBe('standard');
+    expect(parseConfig({ PASSWORD_HASHING: 'test-only-fast' }).PASSWORD_HASHING).toBe('test-only-fast');
+    expect(() => parseConfig({ PASSWORD_HASHING: 'fast' })).toThrow(/PASSWORD_HASHING/);
+  });
+});

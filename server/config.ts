@@ -69,6 +69,11 @@ const configSchema = z.object({
   MAX_PARTICIPANTS_PER_CLASS: z.coerce.number().int().positive().default(DEFAULT_MAX_PARTICIPANTS_PER_CLASS),
   /** Folder of the built client. */
   CLIENT_DIR: z.string().min(1).default('dist/client'),
+  /**
+   * `standard`: scrypt at OWASP's parameters (server/services/passwords.ts). `test-only-fast` is for test servers
+   * (a hundredth of the work per hash); a server started with it warns in its log. Never for real accounts.
+   */
+  PASSWORD_HASHING: z.enum(['standard', 'test-only-fast']).default('standard'),
   /** pino level; `silent` in tests. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

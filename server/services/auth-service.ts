@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Credentials, InstructorIdentity, PasswordChange } from '../../shared/schemas/auth.js';
 import type { SequenceInput } from '../../shared/schemas/sequence.js';
 import type { Storage } from '../storage/storage.js';
-import { createPasswordHasher, needsRehash, unmatchableHash, type PasswordHasher } from './passwords.js';
+import { createPasswordHasher, type PasswordHasher } from './passwords.js';
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -44,7 +44,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   const hasher = deps.hasher ?? createPasswordHasher();
   const sessionSockets = deps.sessionSockets;
   // Verified against when the e-mail is unknown: the same cost as a wrong password for a known one.
-  const unknownAccountHash = unmatchableHash();
+  const unknownAccountHash = hasher.unmatchableHash();
 
   async function issueSession(instructorId: string, now: number): Promise<IssuedSession> {
     const secret = randomBytes(32).toString('base64url');
@@ -98,7 +98,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!instructor.isActive) throw new AppError('auth/deactivated', 'This account has been deactivated by the clinic lead.');
       await storage.clinic.recordSignIn(instructor.id, now);
       const session = await issueSession(instructor.id, now);
-      if (needsRehash(instructor.passwordHash)) {
+      if (hasher.needsRehash(instructor.passwordHash)) {
         const keepIdHash = hashSecret(session.secret);
         await storage.accounts.updatePassword(instructor.id, await hasher.hash(credentials.password), {
           mustChangePassword: instructor.mustChangePassword,

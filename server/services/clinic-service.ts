@@ -26,7 +26,7 @@ import { isFeedbackPublished, publishedFeedbackScore } from '../domain/summary.j
 import type { AccountChange, ClinicClassOverview, ClinicFilter, SequenceRecord, Storage } from '../storage/storage.js';
 import type { AuthService } from './auth-service.js';
 import { loadInsightClasses } from './insight-classes.js';
-import { hashPassword } from './passwords.js';
+import type { PasswordHasher } from './passwords.js';
 import { createThresholds } from './thresholds.js';
 import { copyLibraryToOwn } from './sequence-service.js';
 
@@ -39,7 +39,14 @@ const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ234567
 /** Ends every open socket of an account at once (sign-out of its tablets). */
 export type EndAccountSockets = (instructorId: string) => void;
 
-export function createClinicService(deps: { storage: Storage; auth: Pick<AuthService, 'addInstructor'>; endSockets: EndAccountSockets; now?: () => number }) {
+export function createClinicService(deps: {
+  storage: Storage;
+  auth: Pick<AuthService, 'addInstructor'>;
+  /** The app's one hasher: a one-time password waits for a slot like a sign-in does. */
+  hasher: Pick<PasswordHasher, 'hash'>;
+  endSockets: EndAccountSockets;
+  now?: () => number;
+}) {
   const { storage } = deps;
   const now = deps.now ?? Date.now;
   const clinic = storage.clinic;
@@ -83,7 +90,7 @@ export function createClinicService(deps: { storage: Storage; auth: Pick<AuthSer
 
   async function oneTimePassword(instructorId: string, email: string, save: (hash: string) => Promise<boolean>): Promise<OneTimePassword> {
     const password = newOneTimePassword();
-    if (!(await save(await hashPassword(password)))) throw new AppError('clinic/account_not_found', 'No such account.');
+    if (!(await save(await deps.hasher.hash(password)))) throw new AppError('clinic/account_not_found', 'No such account.');
     return { id: instructorId, email, oneTimePassword: password };
   }
 

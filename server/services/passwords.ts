@@ -17,7 +17,21 @@ import { AppError } from '../../shared/errors.js';
  * that needs 16 MiB per hash instead of 128 MiB (N=2^17, p=1), which matters on a small clinic server with
  * two hashes running at once. The old setting was N=2^14, r=8, p=1.
  */
-export const SCRYPT_PARAMS = { N: 2 ** 14, r: 8, p: 5 } as const;
+export const SCRYPT_PARAMS: ScryptParams = { N: 2 ** 14, r: 8, p: 5 };
+
+/**
+ * A hundredth of the work (≈ 4 ms instead of ≈ 340 ms of a core here), for test servers only
+ * (`PASSWORD_HASHING=test-only-fast`): the suite signs up some 300 accounts, which at the real cost was a fifth
+ * of its CPU. The way Rails' `has_secure_password` uses bcrypt's minimum cost in tests. A server started so says
+ * it in its log; the sign-in security tests run at the real parameters.
+ */
+export const TEST_ONLY_SCRYPT_PARAMS: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
 const KEY_LENGTH = 64;
 /** scrypt needs 128·N·r bytes (16 MiB here); Node's default ceiling is 32 MiB, room for N=2^15 hashes too. */
 const MAX_MEMORY = 64 * 1024 * 1024;
@@ -30,11 +44,11 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   );
 }
 
-/** A new hash at today's parameters. Uncapped: server code goes through a `PasswordHasher`. */
-export async function hashPassword(password: string): Promise<string> {
+/** A new hash at today's parameters (or `params`). Uncapped: server code goes through a `PasswordHasher`. */
+export async function hashPassword(password: string, params: ScryptParams = SCRYPT_PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, SCRYPT_PARAMS);
-  return format(SCRYPT_PARAMS, salt, key);
+  const key = await derive(password, salt, params);
+  return format(params, salt, key);
 }
 
 /** Whether `password` is the one behind `stored`, at the parameters stored with it. Uncapped (see above). */
@@ -46,25 +60,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** True when `stored` was made with other parameters than today's: the next successful sign-in replaces it. */
-export function needsRehash(stored: string): boolean {
+function needsRehash(stored: string, params: ScryptParams): boolean {
   const parsed = parse(stored);
-  return !parsed || parsed.params.N !== SCRYPT_PARAMS.N || parsed.params.r !== SCRYPT_PARAMS.r || parsed.params.p !== SCRYPT_PARAMS.p;
+  return !parsed || parsed.params.N !== params.N || parsed.params.r !== params.r || parsed.params.p !== params.p;
 }
 
-/**
- * A well-formed hash at today's parameters that no password matches: verifying against it costs exactly what
- * verifying a real account's hash costs, so an unknown e-mail answers as slowly as a known one with a wrong
- * password (account existence does not leak by timing).
- */
-export function unmatchableHash(): string {
-  return format(SCRYPT_PARAMS, randomBytes(16), randomBytes(KEY_LENGTH));
+function unmatchableHash(params: ScryptParams): string {
+  return format(params, randomBytes(16), randomBytes(KEY_LENGTH));
 }
 
-function format(params: { N: number; r: number; p: number }, salt: Buffer, key: Buffer): string {
+function format(params: ScryptParams, salt: Buffer, key: Buffer): string {
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-function parse(stored: string): { params: { N: number; r: number; p: number }; salt: Buffer; hash: Buffer } | null {
+function parse(stored: string): { params: ScryptParams; salt: Buffer; hash: Buffer } | null {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return null;
   const params = { N: Number(n), r: Number(r), p: Number(p) };
@@ -81,13 +90,21 @@ export interface HashingLimits {
 /** Two at once (the thread pool has four threads; file reads need the others), a short queue behind them. */
 export const defaultHashingLimits: HashingLimits = { concurrency: 2, maxWaiting: 4 };
 
-/** Hashing and verifying through a small semaphore: the only way server code hashes a password. */
+/** Hashing and verifying through a small semaphore, at one set of parameters: the only way server code hashes a password. */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;
+  /** True when `stored` was made with other parameters than this hasher's: the next successful sign-in replaces it. */
+  needsRehash(stored: string): boolean;
+  /**
+   * A well-formed hash at this hasher's parameters that no password matches: verifying against it costs exactly
+   * what verifying a real account's hash costs, so an unknown e-mail answers as slowly as a known one with a
+   * wrong password (account existence does not leak by timing).
+   */
+  unmatchableHash(): string;
 }
 
-export function createPasswordHasher(limits: HashingLimits = defaultHashingLimits): PasswordHasher {
+export function createPasswordHasher(limits: HashingLimits = defaultHashingLimits, params: ScryptParams = SCRYPT_PARAMS): PasswordHasher {
   let running = 0;
   const waiting: (() => void)[] = [];
 
@@ -109,7 +126,9 @@ export function createPasswordHasher(limits: HashingLimits = defaultHashingLimit
   }
 
   return {
-    hash: (password) => withSlot(() => hashPassword(password)),
+    hash: (password) => withSlot(() => hashPassword(password, params)),
     verify: (password, stored) => withSlot(() => verifyPassword(password, stored)),
+    needsRehash: (stored) => needsRehash(stored, params),
+    unmatchableHash: () => unmatchableHash(params),
   };
 }

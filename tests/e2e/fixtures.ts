@@ -46,9 +46,11 @@ export async function startClock(page: Page): Promise<void> {
 /**
  * Attune as `npm start` runs it: the compiled server (the pages are the build's anyway), which also starts in half
  * the CPU of the source through tsx, a saving every story makes. `npm test` builds before the stories run.
+ * Passwords are hashed at the test-only cost (the stories sign up an instructor each, and scrypt at the real cost
+ * was ≈ 340 ms of a core per hash); `tests/integration/sign-in-security.test.ts` covers the real parameters.
  */
 export function startServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
-  return spawnServer({ entry: 'built', ...options });
+  return spawnServer({ entry: 'built', ...options, env: { PASSWORD_HASHING: 'test-only-fast', ...options.env } });
 }
 
 export const test = base.extend<{ server: SpawnedServer }>({

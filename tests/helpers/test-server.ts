@@ -53,6 +53,11 @@ export interface TestServerOptions {
   feedbackWindowMinutes?: number;
   /** MAX_PARTICIPANTS_PER_CLASS instead of the default. */
   maxParticipantsPerClass?: number;
+  /**
+   * PASSWORD_HASHING: `test-only-fast` unless a test is about the real cost (the suite signs up some 300
+   * accounts; at the real cost that was a fifth of its CPU).
+   */
+  passwordHashing?: Config['PASSWORD_HASHING'];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -84,7 +89,14 @@ async function listen(dataDir: string, port: number, options: TestServerOptions)
   const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl, logger });
   const redis = options.redisUrl ? await openRedis(options.redisUrl, logger) : undefined;
   const app = createApp({
-    config: { CLIENT_DIR: testClientDir(), PUBLIC_URL: undefined, TRUST_PROXY: options.trustProxy ?? false, FEEDBACK_WINDOW_MINUTES: options.feedbackWindowMinutes, MAX_PARTICIPANTS_PER_CLASS: options.maxParticipantsPerClass },
+    config: {
+      CLIENT_DIR: testClientDir(),
+      PUBLIC_URL: undefined,
+      TRUST_PROXY: options.trustProxy ?? false,
+      FEEDBACK_WINDOW_MINUTES: options.feedbackWindowMinutes,
+      MAX_PARTICIPANTS_PER_CLASS: options.maxParticipantsPerClass,
+      PASSWORD_HASHING: options.passwordHashing ?? 'test-only-fast',
+    },
     storage,
     redis,
     logger,

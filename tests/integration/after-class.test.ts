@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassHistoryPage, ClassSummary, ClassSummaryPage, SequenceTrend } from '../../shared/schemas/summary.js';
-import { hashPassword } from '../../server/services/passwords.js';
+import { hashPassword, TEST_ONLY_SCRYPT_PARAMS } from '../../server/services/passwords.js';
 import {
   closeAllSockets,
   connectInstructor,
@@ -64,7 +64,7 @@ async function feedback(socket: TestSocket, payload: unknown) {
 /** Another instructor's account, signed in. */
 async function otherInstructor(): Promise<Instructor> {
   const email = `other-${randomUUID()}@clinic.test`;
-  const created = { id: randomUUID(), email, passwordHash: await hashPassword('another secret word'), createdAt: Date.now() };
+  const created = { id: randomUUID(), email, passwordHash: await hashPassword('another secret word', TEST_ONLY_SCRYPT_PARAMS), createdAt: Date.now() };
   await server.storage.accounts.create(created, [], { onlyIfFirst: false });
   const other = httpClient(server.url);
   await other.json('POST', '/api/auth/signin', { email, password: 'another secret word' });

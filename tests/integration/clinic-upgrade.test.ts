@@ -13,6 +13,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import type { SequenceInput } from '../../shared/schemas/sequence.js';
 import { createAuthService } from '../../server/services/auth-service.js';
+import { createPasswordHasher } from '../../server/services/passwords.js';
 import { createClinicService } from '../../server/services/clinic-service.js';
 import { createSummaryService } from '../../server/services/summary-service.js';
 import { loadStarterLibrary } from '../../server/starter-library.js';
@@ -63,7 +64,8 @@ it('turns an older installation into a clinic without losing a class, a summary 
 
   const storage = await openSqlite(dataDir);
   try {
-    const clinic = createClinicService({ storage, auth: createAuthService({ storage, starterSequences: [] }), endSockets: () => undefined });
+    const hasher = createPasswordHasher();
+    const clinic = createClinicService({ storage, auth: createAuthService({ storage, starterSequences: [], hasher }), hasher, endSockets: () => undefined });
     await clinic.seedLibrary(starters);
     await clinic.seedLibrary(starters); // once only
 

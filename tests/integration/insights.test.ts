@@ -10,7 +10,7 @@ import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { ClinicOverview } from '../../shared/schemas/clinic.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { SequenceInsights, SequenceTrend } from '../../shared/schemas/summary.js';
-import { hashPassword } from '../../server/services/passwords.js';
+import { hashPassword, TEST_ONLY_SCRYPT_PARAMS } from '../../server/services/passwords.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, httpClient, last, sendCommand, signUp, type Instructor } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -165,7 +165,7 @@ describe('a sequence that changed between classes', () => {
 /** Another instructor with an account of their own (created in storage, signed in over HTTP). */
 async function otherInstructor(): Promise<Instructor> {
   const email = `other-${randomUUID()}@clinic.test`;
-  const created = { id: randomUUID(), email, passwordHash: await hashPassword('another secret word'), createdAt: Date.now() };
+  const created = { id: randomUUID(), email, passwordHash: await hashPassword('another secret word', TEST_ONLY_SCRYPT_PARAMS), createdAt: Date.now() };
   await server.storage.accounts.create(created, [], { onlyIfFirst: false });
   const other = httpClient(server.url);
   await other.json('POST', '/api/auth/signin', { email, password: 'another secret word' });

@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import type { ApiError } from '../../shared/errors.js';
 import { encodeConnect } from '../../client/src/lib/phone-socket.js';
 import { createRateLimits } from '../../server/rate-limits.js';
-import { hashPassword } from '../../server/services/passwords.js';
+import { hashPassword, TEST_ONLY_SCRYPT_PARAMS } from '../../server/services/passwords.js';
 import {
   closeAllSockets,
   connectInstructor,
@@ -123,7 +123,7 @@ describe('sign-in', () => {
 
   async function secondInstructor(email: string): Promise<void> {
     await server!.storage.accounts.create(
-      { id: randomUUID(), email, passwordHash: await hashPassword(PASSWORD), createdAt: Date.now() },
+      { id: randomUUID(), email, passwordHash: await hashPassword(PASSWORD, TEST_ONLY_SCRYPT_PARAMS), createdAt: Date.now() },
       [],
       { onlyIfFirst: false },
     );

@@ -19,8 +19,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
+/** At the real hashing cost: what these tests are about (other tests use the test-only one). */
 async function start(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-  const server = await startTestServer(options);
+  const server = await startTestServer({ passwordHashing: 'standard', ...options });
   servers.push(server);
   return server;
 }
