@@ -19,9 +19,14 @@ export async function newPhone(browser: Browser, locale = 'en-US'): Promise<{ co
   return { context, page: await context.newPage() };
 }
 
-/** Fails on any serious or critical axe violation, listing them. */
+/**
+ * Fails on any serious or critical axe violation, listing them. In axe's legacy mode, which runs axe in the page
+ * itself: the default mode opens a blank page per analysis to merge the results of cross-origin frames (Attune's
+ * pages have none), which made an analysis cost ≈ 1.3 s of CPU instead of ≈ 0.6 s here, a third of the stories'.
+ * Only violations are detailed (passes need no selectors): the same rules run on the same nodes.
+ */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
