@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrend, type TrendClassInput } from './trend.js';
+import { buildTrend, familyVersions, type TrendClassInput } from './trend.js';
 
 const week = 7 * 24 * 60 * 60_000;
 const T = 1_750_000_000_000;
@@ -117,5 +117,16 @@ describe('buildTrend', () => {
       [null, false],
       [0, true],
     ]);
+  });
+});
+
+describe('familyVersions', () => {
+  it('numbers each distinct list of cues in the order it first ran; the same cues share a number', () => {
+    const library = [{ text: 'Shoulders down' }, { text: 'Jaw' }];
+    const copyEdited = [{ text: 'Shoulders down' }, { text: 'Jaw, softly' }];
+    // Library v1, an unchanged copy (its own v1: the same cues), the copy edited (its v2), the library again
+    // (spacing does not make a new version), then the library edited (its v2: other cues than the copy's v2).
+    expect(familyVersions([library, [...library], copyEdited, [{ text: 'Shoulders  down' }, { text: 'Jaw' }], [{ text: 'Breathe' }]])).toEqual([1, 1, 2, 1, 3]);
+    expect(familyVersions([])).toEqual([]);
   });
 });

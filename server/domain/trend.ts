@@ -86,3 +86,20 @@ function point(c: TrendClassInput, cueIndex: number | undefined, threshold: numb
     ? { classId: c.classId, tension: null, relief: null, isWithheld: true, isInClass: true, isReached: true }
     : { classId: c.classId, ...rates, isWithheld: false, isInClass: true, isReached: true };
 }
+
+/**
+ * Version numbers for a trend across a family of sequences (the lead's: a library sequence and the copies
+ * instructors took of it). Each copy counts its own versions from 1, so two classes of different cues would both
+ * read "v1": instead, each distinct list of cues (matched as the grid's rows are, cue-match.ts) is numbered in
+ * the order the classes (oldest first) first ran it, and classes that ran the same cues share a number.
+ */
+export function familyVersions(classCues: Pick<Cue, 'text'>[][]): number[] {
+  const seen: string[][] = [];
+  return classCues.map((cues) => {
+    const texts = cues.map((c) => c.text);
+    const known = seen.findIndex((earlier) => isSameCues(earlier, texts));
+    if (known >= 0) return known + 1;
+    seen.push(texts);
+    return seen.length;
+  });
+}

@@ -9,7 +9,7 @@ import { bySequencePosition, isSequenceCue, keepCuesOffer, mayKeepCues, sequence
 import { buildInsights, INSIGHT_MAX_CLASSES } from '../domain/insights.js';
 import { isFeedbackPublished, publishedFeedbackScore, summarizeClass } from '../domain/summary.js';
 import { canReadClass, canUseSequence, namesInstructor, type Viewer } from '../domain/clinic-rules.js';
-import { buildTrend } from '../domain/trend.js';
+import { buildTrend, familyVersions } from '../domain/trend.js';
 import type { ClassOverview, ClassRecord, Storage } from '../storage/storage.js';
 import { loadInsightClasses } from './insight-classes.js';
 import { createThresholds } from './thresholds.js';
@@ -125,9 +125,11 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
         storage.classes.reachedCuesOf(classIds),
         thresholds.across(overviews.map((o) => o.record.instructorId), viewer),
       ]);
+      // The lead's trend spans the copies taken of a sequence, whose versions each count from 1.
+      const versions = viewer.role === 'lead' ? familyVersions(overviews.map((o) => o.record.cues.filter(isSequenceCue))) : null;
       const trend = buildTrend(
         sequenceId,
-        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }) => {
+        overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }, i) => {
           // Cues added during a class are not the sequence's: left out, the others compared by their place in it.
           const positions = sequencePositions(record.cues);
           return {
@@ -137,7 +139,7 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
             status: record.status,
             createdAt: record.createdAt,
             cues: record.cues.filter(isSequenceCue),
-            sequenceVersion: record.sequenceVersion,
+            sequenceVersion: versions ? versions[i]! : record.sequenceVersion,
             participants,
             // Not counted before the class's feedback window closes (see the summary).
             ...(isFeedbackPublished(record, now()) ? { feedbackAnswers, feedbackRatingSum } : { feedbackAnswers: 0, feedbackRatingSum: 0 }),

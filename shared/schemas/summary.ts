@@ -162,7 +162,11 @@ export const historyQuerySchema = z.object({ page: z.coerce.number().int().min(1
 
 /** One class of a sequence's trend. */
 export interface TrendClass extends Omit<ClassHistoryItem, 'title' | 'language' | 'sequenceId'> {
-  /** The version of its sequence the class ran (each edit counts one); null for a class from before versions were kept. */
+  /**
+   * The version of its sequence the class ran (each edit counts one); null for a class from before versions were
+   * kept. In the lead's trend, which spans the copies taken of a sequence, the cues' version across them: each
+   * distinct list of cues numbered in the order it first ran (server/domain/trend.ts, familyVersions).
+   */
   sequenceVersion: number | null;
   /** Whether it ran the same cues as the newest class; false: an earlier (or another) version, shown against its own cues. */
   hasNewestCues: boolean;

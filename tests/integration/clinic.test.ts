@@ -250,6 +250,33 @@ describe('the lead reads everything, runs nothing of another’s, singles out no
   });
 });
 
+describe('the lead’s trend of a library sequence and the copies taken of it', () => {
+  it('numbers the versions across the copies: different cues never share a number, the same cues do', async () => {
+    const mine = await lead.json<Sequence>('POST', '/api/sequences', { title: 'Family', language: 'en', cues: [{ text: 'Drop the shoulders.' }] });
+    const library = await lead.json<LibrarySequence>('POST', '/api/library', { sequenceId: mine.id });
+    // A class run from start to end: the trend counts the classes that ran.
+    async function openOn(who: Instructor, sequenceId: string) {
+      const opened = await who.json<ClassDetails>('POST', '/api/classes', { sequenceId });
+      const tablet = await connectInstructor(server.url, who, opened.class.classId);
+      await sendCommand(tablet, 'start');
+      await sendCommand(tablet, 'end');
+      tablet.close();
+    }
+    await openOn(lead, library.id); // the library's version 1
+    const copy = await colleague.json<Sequence>('POST', `/api/library/${library.id}/copy`);
+    await openOn(colleague, copy.id); // the copy's version 1: the same cues
+    await colleague.json('PUT', `/api/sequences/${copy.id}`, { title: copy.title, language: 'en', cues: [{ text: 'Soften the jaw.' }] });
+    await openOn(colleague, copy.id); // the copy's version 2
+    await lead.json('PUT', `/api/sequences/${library.id}`, { title: library.title, language: 'en', cues: [{ text: 'Breathe out.' }] });
+    await openOn(lead, library.id); // the library's version 2: other cues than the copy's
+    const trend = await lead.json<SequenceTrend>('GET', `/api/trends/${library.id}`);
+    expect(trend.classes.map((c) => c.sequenceVersion)).toEqual([1, 1, 2, 3]);
+    // The colleague's own trend of the copy keeps the copy's own numbers.
+    const own = await colleague.json<SequenceTrend>('GET', `/api/trends/${copy.id}`);
+    expect(own.classes.map((c) => c.sequenceVersion)).toEqual([1, 2]);
+  });
+});
+
 describe('feedback reaches the lead when its class publishes it, not before', () => {
   it('the class list shows no score and the overview counts no answer until the feedback window closes', async () => {
     // Its own server with a 3-s window: a poll during the window must not time an answer (issue 12, item 5c).
