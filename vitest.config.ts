@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  * - soak: the long ones (chaos, fuzz, server restarts, several processes), which spawn processes and load the
  *   machine: a group of their own, run after the other two are done.
  * None of them reads dist/: servers get a small stand-in client (tests/helpers/stub-client/), and spawned servers
- * run from source with tsx.
+ * run the source as the global setup bundles it once per run (tests/helpers/server-bundle.ts).
  */
 const SOAK = ['tests/integration/chaos.test.ts', 'tests/integration/fuzz.test.ts', 'tests/integration/survive.test.ts', 'tests/integration/multi-process.test.ts'];
 
@@ -17,6 +17,7 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores: one, here. The integration and soak files spend most of
     // their time waiting on sockets, timers and child processes, so three at a time finish sooner on 2 cores.
     maxWorkers: 3,
+    globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Spawned servers inherit it: the stand-in client, never dist/ (tests/helpers/test-server.ts).

@@ -1,6 +1,6 @@
 /**
  * Attune as a separate process, the way `npm start` runs it: its own SQLite folder, port 0 (or a fixed one), and
- * the port read from its first log line. `stop()` ends the whole process group (tsx runs the server as a child). With
+ * the port read from its first log line. `stop()` ends the whole process group. With
  * `databaseUrl` and `redisUrl` several such processes serve the same classes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SERVER_BUNDLE } from './server-bundle.js';
 
 export interface SpawnedServer {
   url: string;
@@ -27,8 +28,9 @@ export interface SpawnOptions {
   redisUrl?: string;
   env?: Record<string, string>;
   /**
-   * 'source' runs server/index.ts through tsx (no build needed: the tests); 'built' runs the compiled
-   * dist/server with plain node, as `npm start` does (the bench, whose memory figures must be production's).
+   * 'source' runs the source as Vitest's global setup bundled it (tests/helpers/server-bundle.ts; no build needed:
+   * the tests); 'built' runs the compiled dist/server, as `npm start` does (the stories, and the bench, whose
+   * memory figures must be production's). Both with plain node.
    */
   entry?: 'source' | 'built';
   /** A fixed port, so a restarted process (same `dataDir`) is found where its clients left it; default 0. */
@@ -36,13 +38,14 @@ export interface SpawnOptions {
 }
 
 const ENTRY_ARGS = {
-  source: ['--import', 'tsx', 'server/index.ts'],
+  source: ['--enable-source-maps', SERVER_BUNDLE],
   // BENCH_CPU_PROF=DIR: each compiled server writes a CPU profile there when it exits (for Chromium's DevTools).
   built: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'dist/server/server/index.js'],
 };
 
 export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
   if (options.entry === 'built' && !existsSync(ENTRY_ARGS.built.at(-1)!)) throw new Error('No compiled server: run `npm run build` first.');
+  if (options.entry !== 'built' && !existsSync(SERVER_BUNDLE)) throw new Error('No server bundle: run the tests through Vitest (its global setup makes it).');
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'attune-e2e-'));
   const child = spawn(process.execPath, ENTRY_ARGS[options.entry ?? 'source'], {
     env: {
