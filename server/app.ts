@@ -71,8 +71,9 @@ export function createApp(deps: AppDeps): App {
   const io = createSocketIo(httpServer, deps.redis);
   const broadcaster = createSocketBroadcaster(io);
   const sessionSockets = createSessionSockets(io);
-  const hasher = createPasswordHasher(defaultHashingLimits, config.PASSWORD_HASHING === 'test-only-fast' ? TEST_ONLY_SCRYPT_PARAMS : SCRYPT_PARAMS);
-  if (config.PASSWORD_HASHING === 'test-only-fast') logger.warn('PASSWORD_HASHING=test-only-fast: passwords are hashed at a test cost, never use it for real accounts');
+  const isTestOnlyHashing = config.PASSWORD_HASHING === 'test-only-fast';
+  if (isTestOnlyHashing) logger.warn('PASSWORD_HASHING=test-only-fast: passwords are hashed at a test cost, never use it for real accounts');
+  const hasher = createPasswordHasher(defaultHashingLimits, isTestOnlyHashing ? TEST_ONLY_SCRYPT_PARAMS : SCRYPT_PARAMS);
   const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets, hasher });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
   const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
