@@ -7,9 +7,14 @@
  * Attune sent to that room, and each `flag:submit` is acknowledged after a duplicate check and counted, and the
  * class's counts go to its instructor at once (no storage, no coalescing): the floor Attune is measured against.
  * A phone of a started small class gets its class's state on connect, as from Attune (the reconnection floor).
+ * With `BARE_FLAGS_DIR` set (`npm run bench -- small-classes --bare-stores`), each small class's flag is also
+ * inserted into a SQLite file there before its ack, as durably as Attune stores one (WAL, synchronous=NORMAL), and
+ * a repeated id is known by the insert: a floor for a server that stores each flag before it acknowledges it.
  * Prints `{"port":…}` on its first line, like Attune's server, and exits when the bench goes away.
  */
 import { createServer } from 'node:http';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { Server } from 'socket.io';
 import type { Ack, ServerToClientEvents } from '../shared/protocol.js';
 import type { PublicClassState } from '../shared/schemas/class.js';
@@ -41,20 +46,39 @@ const io = new Server<BareClientEvents, Pick<ServerToClientEvents, 'class:state'
 let states: BareSetup['states'] = [];
 let current = { revision: 0, cueIndex: 0 };
 
-/** One small class: where it is, the flag ids it has seen, its counts per cue. */
+/** One small class: where it is, its counts per cue. */
 interface SmallClass {
   revision: number;
   cueIndex: number;
-  flagIds: Set<string>;
   cues: Map<number, CueTally>;
 }
 const smallClasses = new Map<string, SmallClass>();
 const smallClass = (id: string) => {
   let found = smallClasses.get(id);
-  if (!found) smallClasses.set(id, (found = { revision: 0, cueIndex: -1, flagIds: new Set(), cues: new Map() }));
+  if (!found) smallClasses.set(id, (found = { revision: 0, cueIndex: -1, cues: new Map() }));
   return found;
 };
 const isSmall = (id: unknown): id is string => typeof id === 'string' && id.startsWith('S');
+
+/** Stores a flag and says whether it is new; in memory unless `BARE_FLAGS_DIR` names a folder for SQLite. */
+function flagStore(): (classId: string, flag: FlagSubmit) => boolean {
+  const dir = process.env.BARE_FLAGS_DIR;
+  if (!dir) {
+    const seen = new Set<string>();
+    return (_classId, flag) => {
+      if (seen.has(flag.flagId)) return false;
+      seen.add(flag.flagId);
+      return true;
+    };
+  }
+  const db = new BetterSqlite3(join(dir, 'bare-flags.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('create table if not exists flags (id text primary key, class_id text not null, cue_index integer not null, kind text not null, created_at integer not null)');
+  const insert = db.prepare('insert or ignore into flags (id, class_id, cue_index, kind, created_at) values (?, ?, ?, ?, ?)');
+  return (classId, flag) => insert.run(flag.flagId, classId, flag.cueIndex, flag.kind, Date.now()).changes === 1;
+}
+const storeFlag = flagStore();
 
 io.on('connection', (socket) => {
   const { role, code, classId } = socket.handshake.auth as { role?: string; code?: unknown; classId?: unknown };
@@ -66,8 +90,7 @@ io.on('connection', (socket) => {
     if (state) socket.emit('class:state', { ...state, code, revision: entry.revision });
     socket.on('flag:submit', (flag, ack) => {
       const entry = smallClass(code);
-      if (entry.flagIds.has(flag.flagId)) return ack({ ok: true, data: { duplicate: true } });
-      entry.flagIds.add(flag.flagId);
+      if (!storeFlag(code, flag)) return ack({ ok: true, data: { duplicate: true } });
       let cue = entry.cues.get(flag.cueIndex);
       if (!cue) entry.cues.set(flag.cueIndex, (cue = { cueIndex: flag.cueIndex, tension: 0, relief: 0, participants: 0 }));
       cue[flag.kind]++;

@@ -10,15 +10,18 @@ import { createInterface } from 'node:readline';
 const START_TIMEOUT_MS = 20_000;
 
 /** Runs a bench script as its own Node process, sharing the bench's stderr (and stdout unless piped). */
-export function spawnScript(script: string, stdout: 'pipe' | 'inherit' = 'inherit'): ChildProcess {
+export function spawnScript(script: string, stdout: 'pipe' | 'inherit' = 'inherit', env: Record<string, string> = {}): ChildProcess {
   // BENCH_CPU_PROF=DIR: the bare server writes a CPU profile there too, beside Attune's (spawn-server.ts).
   const profile = process.env.BENCH_CPU_PROF && script.includes('bare-server') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  return spawn(process.execPath, [...profile, '--import', 'tsx', script], { stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  return spawn(process.execPath, [...profile, '--import', 'tsx', script], { stdio: ['ignore', stdout, 'inherit', 'ipc'], env: { ...process.env, ...env } });
 }
 
-/** Starts the bare Socket.IO server and resolves with its URL once it printed its port. */
-export async function spawnBareServer(): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawnScript('bench/bare-server.ts', 'pipe');
+/**
+ * Starts the bare Socket.IO server and resolves with its URL once it printed its port. With `storesFlagsIn` (a
+ * folder) it also stores each small class's flag in SQLite before acknowledging it (bench/bare-server.ts).
+ */
+export async function spawnBareServer(options: { storesFlagsIn?: string } = {}): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawnScript('bench/bare-server.ts', 'pipe', options.storesFlagsIn ? { BARE_FLAGS_DIR: options.storesFlagsIn } : {});
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bare server did not start')), START_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));

@@ -15,7 +15,8 @@
  * Progress goes to stderr, the report (text, then markdown) to stdout. Stops by itself: a watchdog ends a run
  * that hangs.
  *
- * One workload alone: `npm run bench -- small-classes [--duration=60] [--classes=100] [--participants=12] [--rounds=1]`,
+ * One workload alone: `npm run bench -- small-classes [--duration=60] [--classes=100] [--participants=12] [--rounds=1]
+ * [--bare-stores]` (the last: the bare server also stores each flag in SQLite before its ack),
  * `npm run bench -- tally-cost [--flags=200,200000] [--probes=30]`, `npm run bench -- restart [--restarts=5]`,
  * `npm run bench -- reconnect` (step 3 alone, with its 1,200 phones in 100 classes) (several may be named);
  * `--duration=10` is a smoke run.
@@ -277,6 +278,7 @@ function parseArgs(args: string[]) {
     classes: Number(option('classes', '100')),
     participantsPerClass: Number(option('participants', '12')),
     rounds: Number(option('rounds', '1')),
+    bareStores: args.includes('--bare-stores'),
     flagCounts: option('flags', '200,200000').split(',').map(Number),
     probes: Number(option('probes', '30')),
   };
@@ -290,10 +292,11 @@ async function measureSmallWorkloads(args: ReturnType<typeof parseArgs>): Promis
     // cannot tell a change of 10 %; the rounds' table sums them.
     const results: SmallClassesResult[] = [];
     for (let round = 1; round <= args.rounds; round++) {
-      const result = await measureSmallClasses({ classes: args.classes, participantsPerClass: args.participantsPerClass, durationS: args.durationS, log });
+      const result = await measureSmallClasses({ classes: args.classes, participantsPerClass: args.participantsPerClass, durationS: args.durationS, bareStores: args.bareStores, log });
       const { classes, participantsPerClass, durationS } = result.options;
+      const bare = args.bareStores ? 'bare Socket.IO storing each flag in SQLite before its ack' : 'bare Socket.IO';
       sections.push([
-        `Many small classes${args.rounds > 1 ? `, round ${round} of ${args.rounds}` : ''}: ${classes} classes × ${participantsPerClass} participants for ${durationS} s (a cue every 8-12 s per class, a flag every 5-15 s per participant), Attune and bare Socket.IO`,
+        `Many small classes${args.rounds > 1 ? `, round ${round} of ${args.rounds}` : ''}: ${classes} classes × ${participantsPerClass} participants for ${durationS} s (a cue every 8-12 s per class, a flag every 5-15 s per participant), Attune and ${bare}`,
         smallClassesTable(result),
       ]);
       results.push(result);

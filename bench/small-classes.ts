@@ -8,6 +8,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PublicClassState } from '../shared/schemas/class.js';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp, type Instructor } from '../tests/helpers/clients.js';
 import { freePort, removeDataDir, spawnServer } from '../tests/helpers/spawn-server.js';
@@ -26,6 +29,8 @@ export interface SmallClassesOptions {
   classes: number;
   participantsPerClass: number;
   durationS: number;
+  /** The bare server also stores each flag in SQLite before its ack (`--bare-stores`). */
+  bareStores?: boolean;
   log: (message: string) => void;
 }
 
@@ -96,8 +101,9 @@ export async function measureSmallClasses(options: SmallClassesOptions): Promise
     await server.stop();
     removeDataDir(server);
   }
-  log('many small classes: the bare Socket.IO server');
-  const bareServer = await spawnBareServer();
+  log(`many small classes: the bare Socket.IO server${options.bareStores ? ', storing flags in SQLite' : ''}`);
+  const flagsDir = options.bareStores ? mkdtempSync(join(tmpdir(), 'attune-bare-')) : undefined;
+  const bareServer = await spawnBareServer({ storesFlagsIn: flagsDir });
   try {
     const classes = Array.from({ length: options.classes }, (_, i) => ({ classId: `S${i}`, code: `S${i}` }));
     const setup: LoadSetup = { server: 'bare', url: bareServer.url, classes, participantsPerClass: options.participantsPerClass, durationMs: options.durationS * 1000, seed: 11, states };
@@ -105,6 +111,7 @@ export async function measureSmallClasses(options: SmallClassesOptions): Promise
     return { options: { classes: options.classes, participantsPerClass: options.participantsPerClass, durationS: options.durationS }, attune, bare };
   } finally {
     await stopProcess(bareServer.process);
+    if (flagsDir) rmSync(flagsDir, { recursive: true, force: true });
   }
 }
 
