@@ -26,7 +26,9 @@ export async function newPhone(browser: Browser, locale = 'en-US'): Promise<{ co
  * are detailed (passes need no selectors): axe's default rules, on the whole document or `within` a selector.
  */
 export async function expectAccessible(page: Page, label: string, options: { within?: string } = {}): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  // Not `'axe' in window`: an element with id="axe" would be a window property too.
+  const isLoaded = await page.evaluate(() => typeof (window as unknown as { axe?: { run?: unknown } }).axe?.run === 'function');
+  if (!isLoaded) await page.evaluate(axe.source);
   const results = await page.evaluate(
     (within) => (window as unknown as { axe: typeof axe }).axe.run(within ? { include: [within] } : document, { resultTypes: ['violations'] }),
     options.within,
