@@ -7,7 +7,7 @@ npx tsc --noEmit &
 tsc=$!
 npx svelte-check --tsconfig ./client/tsconfig.json --threshold error &
 svelte=$!
-npx depcruise --config .dependency-cruiser.cjs server shared client/src &
+npm run --silent check:deps &
 deps=$!
 status=0
 for pid in "$tsc" "$svelte" "$deps"; do wait "$pid" || status=1; done

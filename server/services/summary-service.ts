@@ -126,7 +126,8 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
         thresholds.across(overviews.map((o) => o.record.instructorId), viewer),
       ]);
       // The lead's trend spans the copies taken of a sequence, whose versions each count from 1.
-      const versions = viewer.role === 'lead' ? familyVersions(overviews.map((o) => o.record.cues.filter(isSequenceCue))) : null;
+      const sequenceCues = overviews.map((o) => o.record.cues.filter(isSequenceCue));
+      const versions = viewer.role === 'lead' ? familyVersions(sequenceCues) : null;
       const trend = buildTrend(
         sequenceId,
         overviews.map(({ record, participants, feedbackAnswers, feedbackRatingSum }, i) => {
@@ -138,7 +139,7 @@ export function createSummaryService(deps: { storage: Storage; now?: () => numbe
             language: record.language,
             status: record.status,
             createdAt: record.createdAt,
-            cues: record.cues.filter(isSequenceCue),
+            cues: sequenceCues[i]!,
             sequenceVersion: versions ? versions[i]! : record.sequenceVersion,
             participants,
             // Not counted before the class's feedback window closes (see the summary).
