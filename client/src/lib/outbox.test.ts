@@ -84,6 +84,32 @@ describe('the outbox', () => {
     ]);
   });
 
+  it('sends a detail and an undo made while their flag is on its way after it, not folded into it', async () => {
+    const delivered: OutboxMessage[] = [];
+    let acknowledge = () => {};
+    const outbox = new Outbox(memoryStore(), (message) => {
+      delivered.push(structuredClone(message));
+      return new Promise<Delivery>((resolve) => (acknowledge = () => resolve('done')));
+    });
+    outbox.add(submit(1));
+    const flushed = outbox.flush();
+    // The flag has left; the server's ack has not come back yet.
+    outbox.add({ event: 'flag:detail', payload: { flagId: id(1), region: 'neck' } });
+    outbox.add({ event: 'flag:undo', payload: { flagId: id(1) } });
+    acknowledge();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    acknowledge();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    acknowledge();
+    await flushed;
+    expect(delivered).toEqual([
+      submit(1),
+      { event: 'flag:detail', payload: { flagId: id(1), region: 'neck' } },
+      { event: 'flag:undo', payload: { flagId: id(1) } },
+    ]);
+    expect(outbox.size).toBe(0);
+  });
+
   it('does not send twice when flushed twice at once', async () => {
     const remote = server();
     const outbox = new Outbox(memoryStore(), remote.deliver);

@@ -24,6 +24,8 @@ export interface OutboxStore {
 export class Outbox {
   #messages: OutboxMessage[];
   #isFlushing = false;
+  /** The message on its way to the server: folding a detail or undo into it would be lost with its ack. */
+  #sending: OutboxMessage | undefined;
 
   constructor(
     private readonly store: OutboxStore,
@@ -38,8 +40,8 @@ export class Outbox {
   }
 
   /**
-   * Queues a message. A detail or an undo of a flag that is still queued is folded into it, so the server
-   * never hears of a flag that was taken back before it left the phone.
+   * Queues a message. A detail or an undo of a flag that is still queued (not already on its way) is folded
+   * into it, so the server never hears of a flag that was taken back before it left the phone.
    */
   add(message: OutboxMessage): void {
     const queuedFlag = (flagId: string) =>
@@ -47,7 +49,7 @@ export class Outbox {
     if (message.event === 'flag:undo' || message.event === 'flag:detail') {
       const index = queuedFlag(message.payload.flagId);
       const queued = this.#messages[index];
-      if (queued?.event === 'flag:submit') {
+      if (queued?.event === 'flag:submit' && queued !== this.#sending) {
         if (message.event === 'flag:undo') this.#messages.splice(index, 1);
         else this.#messages[index] = { event: 'flag:submit', payload: { ...queued.payload, ...withoutId(message.payload) } };
         this.#persist();
@@ -64,14 +66,15 @@ export class Outbox {
     this.#isFlushing = true;
     try {
       for (let next = this.#messages[0]; next; next = this.#messages[0]) {
+        this.#sending = next;
         if ((await this.deliver(next)) === 'retry') return;
-        // The first message may have been folded away meanwhile; remove the one that was delivered.
-        const index = this.#messages.indexOf(next);
-        if (index >= 0) this.#messages.splice(index, 1);
+        // Still the first: nothing is folded into the message on its way.
+        this.#messages.shift();
         this.#persist();
       }
     } finally {
       this.#isFlushing = false;
+      this.#sending = undefined;
     }
   }
 
