@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): App {
   const hasher = createPasswordHasher(defaultHashingLimits, isTestOnlyHashing ? TEST_ONLY_SCRYPT_PARAMS : SCRYPT_PARAMS);
   const auth = createAuthService({ storage, starterSequences: deps.starterSequences, sessionSockets, hasher });
   const limits = createRateLimits({ redis: deps.redis, rules: deps.rateLimits, signInDelay: deps.signInDelay });
-  const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed') });
+  const live = createLiveView({ storage, broadcaster, now, onError: (err) => logger.error({ err }, 'broadcast failed'), isOnlyProcess: !deps.redis });
   // Behind a TLS proxy: req.secure and req.protocol from X-Forwarded-Proto (Secure cookie, https join URL); the
   // socket handshake reads a phone's address through the same rule.
   app.set('trust proxy', config.TRUST_PROXY);

@@ -101,7 +101,7 @@ export function createClassService(deps: ClassServiceDeps) {
     if (!isWritten) throw new AppError('class/stale_revision', 'The class changed meanwhile; try again.');
     const updated = { ...record, ...state, ...ending, maxCueIndexReached, ...(added ? { cues: added.cues } : {}) };
     timers.schedule(updated.id, state, at);
-    live.classChanged(updated);
+    live.classChanged(updated, { isCueAdded: added !== undefined });
     return updated;
   }
 
@@ -237,26 +237,27 @@ export function createClassService(deps: ClassServiceDeps) {
       if (!canFlag(run, flag.cueIndex)) {
         throw new AppError('flag/invalid_cue', 'This class is not running or has not shown this cue.');
       }
-      const result = await storage.flags.insert({ ...flag, classId, participantId, createdAt: now() }, MAX_FLAGS_PER_PARTICIPANT_CUE);
-      if (result === 'capped') {
+      const result = await live.flagWrite(
+        classId,
+        () => storage.flags.insert({ ...flag, classId, participantId, createdAt: now() }, MAX_FLAGS_PER_PARTICIPANT_CUE),
+        (inserted) => (inserted.status === 'stored' ? inserted.change : null),
+      );
+      if (result.status === 'capped') {
         throw new AppError('flag/limit_reached', `At most ${MAX_FLAGS_PER_PARTICIPANT_CUE} flags per participant on one cue.`);
       }
-      if (result === 'stored') live.flagsChanged(classId);
-      return { duplicate: result === 'duplicate' };
+      return { duplicate: result.status === 'duplicate' };
     },
 
     /** Adds where and how strong to the participant's own flag. */
     async detailFlag(classId: string, participantId: string, detail: FlagDetail): Promise<{ isUpdated: boolean }> {
-      const isUpdated = await storage.flags.updateDetail(detail.flagId, participantId, detail);
-      if (isUpdated) live.flagsChanged(classId);
-      return { isUpdated };
+      const moved = await live.flagWrite(classId, () => storage.flags.updateDetail(detail.flagId, participantId, detail), (change) => change);
+      return { isUpdated: moved !== null };
     },
 
     /** Takes back the participant's own recent flag. */
     async undoFlag(classId: string, participantId: string, flagId: string): Promise<{ isUndone: boolean }> {
-      const isUndone = await storage.flags.undo(flagId, participantId, undoableSince(now()));
-      if (isUndone) live.flagsChanged(classId);
-      return { isUndone };
+      const undone = await live.flagWrite(classId, () => storage.flags.undo(flagId, participantId, undoableSince(now())), (change) => change);
+      return { isUndone: undone !== null };
     },
 
     /** Stores a participant's feedback after the class, replacing their earlier answer; only while the window is open. */

@@ -71,7 +71,7 @@ describe('the live view’s presence count', () => {
   it('tries a failed count again, so the tablet is not left with the count from before', async () => {
     const { sent, broadcaster } = flakyCounter(2, 3);
     const errors: unknown[] = [];
-    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: (error) => errors.push(error) });
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: (error) => errors.push(error), isOnlyProcess: false });
     const startedAt = Date.now();
     live.presenceChanged('class-1');
     await waitFor(() => expect(sent).toEqual([{ connected: 3, joined: 0 }]), { timeoutMs: 4 * PRESENCE_RETRY_MS });
@@ -89,7 +89,7 @@ describe('the live view’s presence count', () => {
       if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 300));
       return counted;
     });
-    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {} });
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {}, isOnlyProcess: false });
     const record = await openClass(storage);
     live.presenceChanged(record.id);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -105,7 +105,7 @@ describe('the live view’s presence count', () => {
 
   it('tries no more once stopped', async () => {
     const { sent, broadcaster } = flakyCounter(1, 1);
-    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {} });
+    const live = createLiveView({ storage, broadcaster, now: Date.now, onError: () => {}, isOnlyProcess: false });
     live.presenceChanged('class-1');
     await new Promise((resolve) => setTimeout(resolve, 50));
     live.stop();

@@ -1,18 +1,19 @@
 /**
  * The live picture of running classes — state, tally, presence, alerts — built here and handed to the
  * broadcaster as finished payloads. Tallies and presence go out at once when the class is quiet and at most
- * ten a second under a burst, each read fresh from storage (a few aggregate rows), so always exact when sent.
+ * ten a second under a burst, each made when sent (the tally from live-tallies.ts), so always exact when sent.
  * Alerts go out as changes (raised, resolved), batched the same way; the whole list only on connect.
  */
 import type { Presence } from '../../shared/protocol.js';
 import type { Alert } from '../../shared/schemas/alert.js';
 import type { InstructorClassState, PublicClassState } from '../../shared/schemas/class.js';
 import type { LiveTally } from '../../shared/schemas/flag.js';
-import { TREND_WINDOW_MS } from '../domain/flag-rules.js';
+import type { TallyChange } from '../domain/live-tally.js';
 import { instructorState, publicState } from '../domain/projections.js';
 import type { ClassRecord, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
 import { createCoalescer } from './coalescer.js';
+import { heldTallies, storedTallies } from './live-tallies.js';
 
 /** A class's tablet gets tally, presence and alert messages at once while quiet, and ten a second under a burst. */
 export const LIVE_INTERVAL_MS = 100;
@@ -28,6 +29,8 @@ export interface LiveViewDeps {
   now: () => number;
   /** Where a broadcast that failed (storage unreachable) is reported. */
   onError: (error: unknown) => void;
+  /** No other process serves these classes (no Redis): the tallies are held in memory (live-tallies.ts). */
+  isOnlyProcess: boolean;
 }
 
 /**
@@ -42,18 +45,8 @@ export interface InstructorSnapshot {
   alerts: Alert[];
 }
 
-export function createLiveView({ storage, broadcaster, now, onError }: LiveViewDeps) {
-  async function liveTally(classId: string): Promise<LiveTally | null> {
-    const run = await storage.classes.getRun(classId);
-    if (!run || run.status === 'ended') return null;
-    const at = now();
-    const [cues, regions, recent] = await Promise.all([
-      storage.flags.tally(classId),
-      storage.flags.tallyRegions(classId, run.cueIndex),
-      storage.flags.perSecond(classId, at - TREND_WINDOW_MS),
-    ]);
-    return { cues, cueIndex: run.cueIndex, regions, recent, serverNow: at };
-  }
+export function createLiveView({ storage, broadcaster, now, onError, isOnlyProcess }: LiveViewDeps) {
+  const liveTallies = isOnlyProcess ? heldTallies(storage, now) : storedTallies(storage, now);
 
   async function presenceOf(classId: string): Promise<Presence> {
     const [connected, joined] = await Promise.all([broadcaster.connectedParticipants(classId), storage.participants.count(classId)]);
@@ -63,7 +56,7 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
   const tallies = createCoalescer(
     LIVE_INTERVAL_MS,
     async (classId) => {
-      const tally = await liveTally(classId);
+      const tally: LiveTally | null = await liveTallies.tallyOf(classId);
       if (tally) broadcaster.toInstructors(classId, 'tally:updated', tally);
     },
     onError,
@@ -119,14 +112,19 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
 
   return {
     /** The class's state changed: every phone and tablet get it now, and the tablet fresh counts for its cue. */
-    classChanged(record: ClassRecord): void {
+    classChanged(record: ClassRecord, change: { isCueAdded: boolean }): void {
       const at = now();
       broadcaster.toParticipants(record.id, 'class:state', publicState(record, at));
       broadcaster.toInstructors(record.id, 'class:instructor-state', instructorState(record, at));
+      liveTallies.classChanged(record, change);
       if (record.status !== 'ended') tallies.request(record.id);
     },
-    /** A flag was stored, changed or undone. */
-    flagsChanged: (classId: string) => tallies.request(classId),
+    /** Runs a write of one of the class's flags; the tablet gets the tally it changed (a change: not null). */
+    async flagWrite<T>(classId: string, run: () => Promise<T>, changeOf: (result: T) => TallyChange | null): Promise<T> {
+      const result = await liveTallies.write(classId, run, changeOf);
+      if (changeOf(result)) tallies.request(classId);
+      return result;
+    },
     /** Someone joined, connected or left. */
     presenceChanged: (classId: string) => presence.request(classId),
     alertRaised(classId: string, alert: Alert): void {
@@ -148,7 +146,7 @@ export function createLiveView({ storage, broadcaster, now, onError }: LiveViewD
     async instructorSnapshot(classId: string): Promise<InstructorSnapshot | null> {
       const record = await storage.classes.get(classId);
       if (!record) return null;
-      const [tally, open] = await Promise.all([liveTally(classId), storage.alerts.listOpen(classId)]);
+      const [tally, open] = await Promise.all([liveTallies.tallyOf(classId), storage.alerts.listOpen(classId)]);
       return { state: instructorState(record, now()), tally, alerts: open };
     },
 

@@ -7,6 +7,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RegionId } from '../../shared/regions.js';
 import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.js';
+import type { TallyChange } from '../domain/live-tally.js';
 import type { FlagFigures, FlagGroup } from '../domain/summary.js';
 import type { Database } from './database.js';
 import { compiledOnce } from './compiled-once.js';
@@ -170,20 +171,21 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
   return {
     async insert(flag, maxPerParticipantCue) {
       try {
-        await db.transaction().execute(async (trx) => {
+        const change = await db.transaction().execute(async (trx): Promise<TallyChange> => {
           const { classId, cueIndex, participantId, flagId } = flag;
-          const region = flag.region ?? null;
+          const region: RegionId | null = flag.region ?? null;
           await insertFlag(trx, { id: flagId, classId, cueIndex, participantId, kind: flag.kind, region, strength: flag.strength ?? null, createdAt: flag.createdAt });
           const [counted] = (await countFlag(trx, { classId, cueIndex, participantId, flagId, max: maxPerParticipantCue })).rows;
           // Not counted: the cap, or a re-delivery of an undone flag (rare: one more read tells which).
           if (!counted) throw new Refused((await findTombstone(trx, { id: flagId })).rows.length > 0 ? 'duplicate' : 'capped');
-          const isNewParticipant = Number(counted.flags) === 1;
-          await addToTallies(trx, classId, cueIndex, participantId, flag.kind, region, 1, isNewParticipant ? 1 : 0);
+          const isFirstOfParticipant = Number(counted.flags) === 1;
+          await addToTallies(trx, classId, cueIndex, participantId, flag.kind, region, 1, isFirstOfParticipant ? 1 : 0);
+          return { type: 'counted', cueIndex, kind: flag.kind, region, createdAt: flag.createdAt, isFirstOfParticipant };
         });
-        return 'stored';
+        return { status: 'stored', change };
       } catch (error) {
-        if (error instanceof Refused) return error.outcome;
-        if (isUniqueViolation(error)) return 'duplicate';
+        if (error instanceof Refused) return { status: error.outcome };
+        if (isUniqueViolation(error)) return { status: 'duplicate' };
         throw error;
       }
     },
@@ -194,7 +196,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
       // Compare-and-set on the flag's current detail, so two details racing on several processes both land in
       // the region tallies exactly once each (the loser re-reads and moves the flag from where the winner put it).
       for (let attempt = 0; attempt < DETAIL_ATTEMPTS; attempt++) {
-        const outcome = await db.transaction().execute(async (trx) => {
+        const outcome = await db.transaction().execute(async (trx): Promise<TallyChange | 'missing' | 'raced'> => {
           const row = await trx
             .selectFrom('flags')
             .select(['class_id', 'cue_index', 'kind', 'region', 'strength'])
@@ -210,29 +212,31 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
             .where('strength', row.strength === null ? 'is' : '=', row.strength)
             .executeTakeFirst();
           if (Number(result.numUpdatedRows) !== 1) return 'raced';
-          if (row.region !== region) {
-            const kind = row.kind as FlagKind;
-            const cueIndex = Number(row.cue_index);
-            if (row.region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, row.region, -1);
+          const kind = row.kind as FlagKind;
+          const cueIndex = Number(row.cue_index);
+          const from = row.region as RegionId | null;
+          if (from !== region) {
+            if (from !== null) await addToRegion(trx, row.class_id, cueIndex, kind, from, -1);
             if (region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, region, 1);
           }
-          return 'written';
+          return { type: 'moved', cueIndex, kind, from, to: region };
         });
-        if (outcome !== 'raced') return outcome === 'written';
+        if (outcome === 'missing') return null;
+        if (outcome !== 'raced') return outcome;
       }
       throw new Error('flag detail kept losing to concurrent changes');
     },
 
     async undo(flagId, participantId, storedSince) {
-      return db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx): Promise<TallyChange | null> => {
         const deleted = await trx
           .deleteFrom('flags')
           .where('id', '=', flagId)
           .where('participant_id', '=', participantId)
           .where('created_at', '>=', storedSince)
-          .returning(['class_id', 'cue_index', 'kind', 'region'])
+          .returning(['class_id', 'cue_index', 'kind', 'region', 'created_at'])
           .executeTakeFirst();
-        if (!deleted) return false;
+        if (!deleted) return null;
         const cueIndex = Number(deleted.cue_index);
         await trx.insertInto('flag_tombstones').values({ id: flagId, class_id: deleted.class_id }).onConflict((oc) => oc.doNothing()).execute();
         const counted = await trx
@@ -243,9 +247,11 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
           .where('participant_id', '=', participantId)
           .returning('flags')
           .executeTakeFirst();
-        const isLastOfParticipant = counted !== undefined && Number(counted.flags) === 0;
-        await addToTallies(trx, deleted.class_id, cueIndex, participantId, deleted.kind as FlagKind, deleted.region, -1, isLastOfParticipant ? -1 : 0);
-        return true;
+        const wasLastOfParticipant = counted !== undefined && Number(counted.flags) === 0;
+        const kind = deleted.kind as FlagKind;
+        const region = deleted.region as RegionId | null;
+        await addToTallies(trx, deleted.class_id, cueIndex, participantId, kind, region, -1, wasLastOfParticipant ? -1 : 0);
+        return { type: 'undone', cueIndex, kind, region, createdAt: Number(deleted.created_at), wasLastOfParticipant };
       });
     },
 

@@ -14,6 +14,7 @@ import type { AccountView, Role } from '../../shared/schemas/clinic.js';
 import type { FeedbackAnswer, FlagFigures } from '../domain/summary.js';
 import type { CueFlaggers } from '../domain/insights.js';
 import type { ClassTransition, CueFlagSecond } from '../domain/timeline.js';
+import type { TallyChange } from '../domain/live-tally.js';
 
 export interface InstructorRecord {
   id: string;
@@ -92,7 +93,8 @@ export interface NewClass {
 }
 
 /** How storing a flag went: stored, already stored (or undone: its tombstone), or over the per-cue cap. */
-export type FlagInsertResult = 'stored' | 'duplicate' | 'capped';
+/** How storing a flag went; a stored flag says what it changed in its class's tallies. */
+export type FlagInsertResult = { status: 'stored'; change: TallyChange } | { status: 'duplicate' } | { status: 'capped' };
 
 /** How raising an alert went; a repeated id tells whether the instructor has seen it. */
 export type AlertRaiseResult = { status: 'raised' } | { status: 'duplicate'; isSeen: boolean } | { status: 'already_open' };
@@ -224,13 +226,16 @@ export interface FlagStorage {
    * when the participant already sent `maxPerParticipantCue` flags on this cue.
    */
   insert(flag: NewFlag, maxPerParticipantCue: number): Promise<FlagInsertResult>;
-  /** Sets a stored flag's region and strength, moving it between region tallies; only its own participant may. */
-  updateDetail(flagId: string, participantId: string, detail: { region?: RegionId; strength?: number }): Promise<boolean>;
+  /**
+   * Sets a stored flag's region and strength, moving it between region tallies; only its own participant may.
+   * The move (from the region it had to the one it has now, maybe the same); null when there is no such flag.
+   */
+  updateDetail(flagId: string, participantId: string, detail: { region?: RegionId; strength?: number }): Promise<TallyChange | null>;
   /**
    * Undoes the participant's own flag if it was stored at or after `storedSince`: deletes it, takes it off the
-   * tallies and leaves a tombstone so a re-delivery stays undone. False otherwise.
+   * tallies and leaves a tombstone so a re-delivery stays undone; what that took off the tallies. Null otherwise.
    */
-  undo(flagId: string, participantId: string, storedSince: number): Promise<boolean>;
+  undo(flagId: string, participantId: string, storedSince: number): Promise<TallyChange | null>;
   /** Per cue of the class with flags, tension and relief counts and how many participants they come from: a few rows. */
   tally(classId: string): Promise<CueTally[]>;
   /** One cue's flags by region: a few rows. */

@@ -67,6 +67,11 @@ describe.each(storageEngines)('storage on $name', (engine) => {
     return { flagId: randomUUID(), classId, participantId, cueIndex, kind, createdAt: T0 + 1000, ...extra };
   }
 
+  /** How storing the flag went: stored, duplicate or capped. */
+  async function insertStatus(tap: NewFlag, maxPerParticipantCue: number) {
+    return (await storage.flags.insert(tap, maxPerParticipantCue)).status;
+  }
+
   it('answers the health check', async () => {
     await expect(storage.ping()).resolves.toBeUndefined();
   });
@@ -311,8 +316,8 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       expect((await storage.flags.figures(record.id)).groups.map((g) => g.cueIndex).sort()).toEqual([0, 3, 3]);
       expect((await storage.classes.listTransitions(record.id)).map((t) => t.cueIndex)).toEqual([0, 1, 3, 1, 1]);
       // The per-participant cap moved with its cue: participant a sent the one flag cue 3 allows them, the new cue 2 none.
-      expect(await storage.flags.insert(flag(record.id, a, 3, 'tension'), 1)).toBe('capped');
-      expect(await storage.flags.insert(flag(record.id, a, 2, 'tension'), 1)).toBe('stored');
+      expect(await insertStatus(flag(record.id, a, 3, 'tension'), 1)).toBe('capped');
+      expect(await insertStatus(flag(record.id, a, 2, 'tension'), 1)).toBe('stored');
       expect(await storage.flags.tally(record.id)).toContainEqual({ cueIndex: 2, tension: 1, relief: 0, participants: 1 });
     });
 
@@ -405,9 +410,13 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       const { id: participantId } = await join(record.id, 'token-hash-a', T0);
       const tap = flag(record.id, participantId, 0, 'tension', { region: 'neck', strength: 2 });
 
-      expect(await storage.flags.insert(tap, 20)).toBe('stored');
-      expect(await storage.flags.insert(tap, 20)).toBe('duplicate');
-      expect(await storage.flags.insert({ ...tap, kind: 'relief' }, 20)).toBe('duplicate');
+      // What it changed, for a process that holds the class's tally in memory.
+      expect(await storage.flags.insert(tap, 20)).toEqual({
+        status: 'stored',
+        change: { type: 'counted', cueIndex: 0, kind: 'tension', region: 'neck', createdAt: tap.createdAt, isFirstOfParticipant: true },
+      });
+      expect(await insertStatus(tap, 20)).toBe('duplicate');
+      expect(await insertStatus({ ...tap, kind: 'relief' }, 20)).toBe('duplicate');
       expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
     });
 
@@ -416,7 +425,7 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       const { id: participantId } = await join(record.id, 'token-hash-a', T0);
       const tap = flag(record.id, participantId, 0, 'relief');
       const results = await Promise.all([1, 2, 3, 4].map(() => storage.flags.insert(tap, 20)));
-      expect(results.filter((r) => r === 'stored')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'stored')).toHaveLength(1);
       expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 0, relief: 1, participants: 1 }]);
     });
 
@@ -435,7 +444,7 @@ describe.each(storageEngines)('storage on $name', (engine) => {
         flag(record.id, b, 2, 'relief'),
         flag(other.id, elsewhere, 0, 'tension'),
       ]) {
-        expect(await storage.flags.insert(tap, 20)).toBe('stored');
+        expect(await insertStatus(tap, 20)).toBe('stored');
       }
 
       expect(await storage.flags.tally(record.id)).toEqual([
@@ -465,16 +474,16 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       const a = (await join(record.id, 'token-hash-a', T0)).id;
       const b = (await join(record.id, 'token-hash-b', T0)).id;
       const tap = flag(record.id, a, 0, 'tension');
-      expect(await storage.flags.insert(tap, 20)).toBe('stored');
+      expect(await insertStatus(tap, 20)).toBe('stored');
       expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({});
 
-      expect(await storage.flags.updateDetail(tap.flagId, b, { region: 'jaw' })).toBe(false);
-      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'neck', strength: 2 })).toBe(true);
+      expect(await storage.flags.updateDetail(tap.flagId, b, { region: 'jaw' })).toBeNull();
+      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'neck', strength: 2 })).toEqual({ type: 'moved', cueIndex: 0, kind: 'tension', from: null, to: 'neck' });
       expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({ neck: { tension: 1, relief: 0 } });
-      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'jaw' })).toBe(true);
+      expect(await storage.flags.updateDetail(tap.flagId, a, { region: 'jaw' })).toEqual({ type: 'moved', cueIndex: 0, kind: 'tension', from: 'neck', to: 'jaw' });
       expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({ jaw: { tension: 1, relief: 0 } });
       expect(await storage.flags.tallyRegions(record.id, 1)).toEqual({});
-      expect(await storage.flags.updateDetail(randomUUID(), a, { region: 'jaw' })).toBe(false);
+      expect(await storage.flags.updateDetail(randomUUID(), a, { region: 'jaw' })).toBeNull();
       await expectTalliesMatchFigures(record.id);
     });
 
@@ -497,21 +506,28 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       const first = flag(record.id, a, 0, 'tension', { region: 'neck' });
       const second = flag(record.id, a, 0, 'relief');
       const other = flag(record.id, b, 0, 'tension');
-      for (const tap of [first, second, other]) expect(await storage.flags.insert(tap, 20)).toBe('stored');
+      for (const tap of [first, second, other]) expect(await insertStatus(tap, 20)).toBe('stored');
       expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 2, relief: 1, participants: 2 }]);
 
-      expect(await storage.flags.undo(first.flagId, b, T0)).toBe(false); // not b's
-      expect(await storage.flags.undo(first.flagId, a, T0 + 2000)).toBe(false); // stored before the window
-      expect(await storage.flags.undo(first.flagId, a, T0)).toBe(true);
-      expect(await storage.flags.undo(first.flagId, a, T0)).toBe(false);
+      expect(await storage.flags.undo(first.flagId, b, T0)).toBeNull(); // not b's
+      expect(await storage.flags.undo(first.flagId, a, T0 + 2000)).toBeNull(); // stored before the window
+      expect(await storage.flags.undo(first.flagId, a, T0)).toEqual({
+        type: 'undone',
+        cueIndex: 0,
+        kind: 'tension',
+        region: 'neck',
+        createdAt: first.createdAt,
+        wasLastOfParticipant: false,
+      });
+      expect(await storage.flags.undo(first.flagId, a, T0)).toBeNull();
       expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 1, participants: 2 }]);
       expect(await storage.flags.tallyRegions(record.id, 0)).toEqual({});
       // The same id delivered again (a retry from an outbox) is a duplicate, never stored again.
-      expect(await storage.flags.insert(first, 20)).toBe('duplicate');
-      expect(await storage.flags.undo(second.flagId, a, T0)).toBe(true);
+      expect(await insertStatus(first, 20)).toBe('duplicate');
+      expect(await storage.flags.undo(second.flagId, a, T0)).toMatchObject({ type: 'undone', wasLastOfParticipant: true });
       // a has no flag left on cue 0: one participant fewer.
       expect(await storage.flags.tally(record.id)).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]);
-      expect(await storage.flags.undo(other.flagId, b, T0)).toBe(true);
+      expect(await storage.flags.undo(other.flagId, b, T0)).toMatchObject({ type: 'undone', wasLastOfParticipant: true });
       expect(await storage.flags.tally(record.id)).toEqual([]);
       await expectTalliesMatchFigures(record.id);
     });
@@ -520,12 +536,12 @@ describe.each(storageEngines)('storage on $name', (engine) => {
       const { record } = await instructorWithClass();
       const a = (await join(record.id, 'token-hash-a', T0)).id;
       const taps = Array.from({ length: 4 }, () => flag(record.id, a, 0, 'tension'));
-      for (const tap of taps.slice(0, 3)) expect(await storage.flags.insert(tap, 3)).toBe('stored');
-      expect(await storage.flags.insert(taps[3]!, 3)).toBe('capped');
-      expect(await storage.flags.undo(taps[0]!.flagId, a, T0)).toBe(true);
-      expect(await storage.flags.insert(taps[3]!, 3)).toBe('capped');
+      for (const tap of taps.slice(0, 3)) expect(await insertStatus(tap, 3)).toBe('stored');
+      expect(await insertStatus(taps[3]!, 3)).toBe('capped');
+      expect(await storage.flags.undo(taps[0]!.flagId, a, T0)).not.toBeNull();
+      expect(await insertStatus(taps[3]!, 3)).toBe('capped');
       // Another cue has its own cap.
-      expect(await storage.flags.insert(flag(record.id, a, 1, 'relief'), 3)).toBe('stored');
+      expect(await insertStatus(flag(record.id, a, 1, 'relief'), 3)).toBe('stored');
       expect(await storage.flags.tally(record.id)).toEqual([
         { cueIndex: 0, tension: 2, relief: 0, participants: 1 },
         { cueIndex: 1, tension: 0, relief: 1, participants: 1 },
@@ -706,7 +722,7 @@ describe.each(storageEngines)('storage on $name', (engine) => {
         flag(classId, c!, 0, 'relief', { region: 'shoulder-left', strength: 1, createdAt }),
         flag(classId, c!, 1, 'relief', { createdAt }),
       ]) {
-        expect(await storage.flags.insert(tap, 20)).toBe('stored');
+        expect(await insertStatus(tap, 20)).toBe('stored');
       }
     }
 
