@@ -232,7 +232,7 @@ export function createClassService(deps: ClassServiceDeps) {
     /** Stores a participant's flag once; a repeated delivery of the same flag id is acknowledged, not counted. */
     async submitFlag(classId: string, participantId: string, flag: FlagSubmit): Promise<{ duplicate: boolean }> {
       // The run state only: the cues' JSON is not read for a flag.
-      const run = await storage.classes.getRun(classId);
+      const run = await live.runOf(classId);
       if (!run) throw new AppError('class/not_found', 'No such class.');
       if (!canFlag(run, flag.cueIndex)) {
         throw new AppError('flag/invalid_cue', 'This class is not running or has not shown this cue.');

@@ -1,15 +1,18 @@
 /**
- * Where the tablet's live tally comes from. A process that alone serves its classes (no Redis) holds each
- * running class's tally in memory, seeded once from the stored aggregates and changed by what each committed
- * flag write reports: a tally update reads nothing. Processes sharing classes (Redis) read the stored
- * aggregates for every update, since another process may have changed them.
+ * Where the tablet's live tally, and the run state a flag is checked against, come from. A process that alone
+ * serves its classes (no Redis) holds both in memory for each class that has not ended: the tally seeded once
+ * from the stored aggregates and changed by what each committed flag write reports, the run state as each
+ * committed transition leaves it; a tally update and a flag's check read nothing. Processes sharing classes
+ * (Redis) read storage every time, since another process may have changed it.
  */
 import type { LiveTally } from '../../shared/schemas/flag.js';
 import { TREND_WINDOW_MS } from '../domain/flag-rules.js';
 import { applyChange, liveTallyOf, pictureOf, type TallyChange, type TallyPicture } from '../domain/live-tally.js';
-import type { ClassRecord, Storage } from '../storage/storage.js';
+import type { ClassRecord, ClassRun, Storage } from '../storage/storage.js';
 
 export interface LiveTallies {
+  /** The class's run state as last committed; null when there is no such class. */
+  runOf(classId: string): Promise<ClassRun | null>;
   /** Runs a write of one of the class's flags, and counts the change it reports (null: it changed nothing). */
   write<T>(classId: string, run: () => Promise<T>, changeOf: (result: T) => TallyChange | null): Promise<T>;
   /** The class moved to another cue, paused, ended, or got a cue added (which renumbers the cues after it). */
@@ -21,6 +24,7 @@ export interface LiveTallies {
 /** Every tally read from storage: a few aggregate rows, exact whichever process wrote them. */
 export function storedTallies(storage: Storage, now: () => number): LiveTallies {
   return {
+    runOf: (classId) => storage.classes.getRun(classId),
     write: (_classId, run) => run(),
     classChanged: () => {},
     async tallyOf(classId) {
@@ -44,7 +48,7 @@ export function storedTallies(storage: Storage, now: () => number): LiveTallies 
  * applied to the held tally (a write waits for the seed).
  */
 export function heldTallies(storage: Storage, now: () => number): LiveTallies {
-  const held = new Map<string, { picture: TallyPicture; cueIndex: number }>();
+  const held = new Map<string, { picture: TallyPicture; run: ClassRun }>();
   /** Seeds being read, each resolving to whether the class is held (false: it has ended or is gone). */
   const seeding = new Map<string, Promise<boolean>>();
   /** What happened to a class while its seed was being read: ended (hold nothing) or a cue added (read again). */
@@ -73,7 +77,7 @@ export function heldTallies(storage: Storage, now: () => number): LiveTallies {
       whileSeeding.delete(classId);
       if (meanwhile === 'ended') return false;
       if (meanwhile === 'cue-added') continue;
-      held.set(classId, { picture: pictureOf({ cues, regions, recent }), cueIndex: run.cueIndex });
+      held.set(classId, { picture: pictureOf({ cues, regions, recent }), run });
       return true;
     }
   }
@@ -93,6 +97,13 @@ export function heldTallies(storage: Storage, now: () => number): LiveTallies {
   }
 
   return {
+    async runOf(classId) {
+      for (let pending = ready(classId); pending; pending = ready(classId)) {
+        // Not held: ended, or no such class.
+        if (!(await pending)) return storage.classes.getRun(classId);
+      }
+      return { ...held.get(classId)!.run };
+    },
     async write(classId, run, changeOf) {
       for (let pending = ready(classId); pending; pending = ready(classId)) {
         if (!(await pending)) return run();
@@ -122,12 +133,12 @@ export function heldTallies(storage: Storage, now: () => number): LiveTallies {
         return;
       }
       const tally = held.get(record.id);
-      if (tally) tally.cueIndex = record.cueIndex;
+      if (tally) tally.run = { id: record.id, status: record.status, cueIndex: record.cueIndex, revision: record.revision, maxCueIndexReached: record.maxCueIndexReached };
     },
     async tallyOf(classId) {
       for (;;) {
         const tally = held.get(classId);
-        if (tally) return liveTallyOf(tally.picture, tally.cueIndex, now());
+        if (tally) return liveTallyOf(tally.picture, tally.run.cueIndex, now());
         if (!(await ready(classId))) return null;
       }
     },

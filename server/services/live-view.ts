@@ -119,6 +119,8 @@ export function createLiveView({ storage, broadcaster, now, onError, isOnlyProce
       liveTallies.classChanged(record, change);
       if (record.status !== 'ended') tallies.request(record.id);
     },
+    /** The class's run state, for checking a flag against it (see LiveTallies.runOf). */
+    runOf: (classId: string) => liveTallies.runOf(classId),
     /** Runs a write of one of the class's flags; the tablet gets the tally it changed (a change: not null). */
     async flagWrite<T>(classId: string, run: () => Promise<T>, changeOf: (result: T) => TallyChange | null): Promise<T> {
       const result = await liveTallies.write(classId, run, changeOf);

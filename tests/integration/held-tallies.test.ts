@@ -2,7 +2,7 @@
  * The tally a lone process holds in memory (server/services/live-tallies.ts) always equals the one read from the
  * stored aggregates: under concurrent flags, duplicates, caps, details and undos, when a cue is added mid-class
  * (storage renumbers the cues after it), after a restart (a fresh process seeds from storage), and not at all
- * once the class has ended. On both engines: one PostgreSQL process without Redis holds its tallies too.
+ * once the class has ended; and the run state a flag is checked against. On both engines: one PostgreSQL process without Redis holds its tallies too.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,14 +122,20 @@ describe.each(storageEngines)('held tallies on $name', (engine) => {
     await expectHeldEqualsStored(held, withCue);
   });
 
-  it('holds nothing once the class has ended', async () => {
+  it('holds the run state as each transition leaves it, and nothing once the class has ended', async () => {
     const { record, people } = await runningClass(2);
     const held = heldTallies(storage, () => NOW);
+    expect(await held.runOf(record.id)).toEqual(await storage.classes.getRun(record.id));
+    held.classChanged({ ...record, cueIndex: 3, maxCueIndexReached: 3 }, { isCueAdded: false });
+    expect(await held.runOf(record.id)).toMatchObject({ status: 'running', cueIndex: 3, maxCueIndexReached: 3 });
+    held.classChanged(record, { isCueAdded: false });
     await randomWrites(held, record.id, people, 10, random(1));
     const ended: ClassRecord = { ...record, status: 'ended', revision: record.revision + 1 };
     expect(await storage.classes.updateRun(record.id, record.revision, ended, NOW)).toBe(true);
     held.classChanged(ended, { isCueAdded: false });
     expect(await held.tallyOf(record.id)).toBeNull();
+    expect(await held.runOf(record.id)).toMatchObject({ status: 'ended' });
+    expect(await held.runOf(randomUUID())).toBeNull();
     expect(await heldTallies(storage, () => NOW).tallyOf(record.id)).toBeNull();
     expect(await held.tallyOf(randomUUID())).toBeNull();
   });
