@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Presence } from '../../shared/protocol.js';
+import type { LiveTally } from '../../shared/schemas/flag.js';
 import { waitFor } from '../../tests/helpers/wait-for.js';
 import { openSqlite } from '../storage/open-sqlite.js';
-import type { Storage } from '../storage/storage.js';
+import type { FlagInsertResult, Storage } from '../storage/storage.js';
 import type { Broadcaster } from './broadcaster.js';
-import { createLiveView, PRESENCE_RETRY_MS } from './live-view.js';
+import { createLiveView, PRESENCE_RETRY_MS, SETTLE_MS } from './live-view.js';
 
 /** A broadcaster that keeps the presence counts it sends and counts connected participants with `count`. */
 function countingBroadcaster(count: () => Promise<number>) {
@@ -111,5 +112,72 @@ describe('the live view’s presence count', () => {
     live.stop();
     await new Promise((resolve) => setTimeout(resolve, PRESENCE_RETRY_MS + 200));
     expect(sent).toEqual([]);
+  });
+});
+
+describe('tallies sent by processes sharing a class', () => {
+  let dataDir: string;
+  let storage: Storage;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'attune-live-view-'));
+    storage = await openSqlite(dataDir);
+  });
+  afterEach(async () => {
+    await storage.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('leave the tablet with the newest, though one read earlier by another process arrives after it', async () => {
+    const opened = await openClass(storage);
+    const record = { ...opened, status: 'running' as const, revision: opened.revision + 1 };
+    expect(await storage.classes.updateRun(record.id, opened.revision, record, Date.now())).toBe(true);
+    const [first, second] = [await storage.participants.upsert(record.id, 'hash-1', Date.now(), 300), await storage.participants.upsert(record.id, 'hash-2', Date.now(), 300)];
+    // The tablet's socket gets what both processes send, in the order it arrives.
+    const received: LiveTally[] = [];
+    const tablet: Broadcaster = {
+      toParticipants() {},
+      toInstructors(_classId, event, ...payload) {
+        if (event === 'tally:updated') received.push(payload[0] as LiveTally);
+      },
+      connectedParticipants: async () => 0,
+    };
+    // Process B reads its tally before A's flag is committed, and sends it only after A has sent A's.
+    let readByB!: () => void;
+    const bHasRead = new Promise<void>((resolve) => (readByB = resolve));
+    let sendByB!: () => void;
+    const bMaySend = new Promise<void>((resolve) => (sendByB = resolve));
+    let isFirstReadByB = true;
+    const slowStorage: Storage = {
+      ...storage,
+      flags: {
+        ...storage.flags,
+        async tally(classId) {
+          const tally = await storage.flags.tally(classId);
+          if (isFirstReadByB) {
+            isFirstReadByB = false;
+            readByB();
+            await bMaySend;
+          }
+          return tally;
+        },
+      },
+    };
+    const a = createLiveView({ storage, broadcaster: tablet, now: Date.now, onError: () => {}, isOnlyProcess: false });
+    const b = createLiveView({ storage: slowStorage, broadcaster: tablet, now: Date.now, onError: () => {}, isOnlyProcess: false });
+    const counted = (result: FlagInsertResult) => (result.status === 'stored' ? result.change : null);
+    const tap = (participantId: string) => ({ flagId: randomUUID(), classId: record.id, participantId, cueIndex: 0, kind: 'tension' as const, createdAt: Date.now() });
+
+    await b.flagWrite(record.id, () => storage.flags.insert(tap(first!.id), 10), counted);
+    await bHasRead;
+    await a.flagWrite(record.id, () => storage.flags.insert(tap(second!.id), 10), counted);
+    await waitFor(() => expect(received.at(-1)?.cues).toEqual([{ cueIndex: 0, tension: 2, relief: 0, participants: 2 }]));
+    sendByB();
+    await waitFor(() => expect(received.at(-1)?.cues).toEqual([{ cueIndex: 0, tension: 1, relief: 0, participants: 1 }]));
+
+    // Once the writes are quiet, both send what they read now: the tablet ends on the newest.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 300));
+    expect(received.at(-1)?.cues).toEqual([{ cueIndex: 0, tension: 2, relief: 0, participants: 2 }]);
+    a.stop();
+    b.stop();
   });
 });

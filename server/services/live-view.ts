@@ -22,6 +22,13 @@ export const LIVE_INTERVAL_MS = 100;
  * adapter's count across processes times out) is tried again this much later, so the tablet never keeps a stale count.
  */
 export const PRESENCE_RETRY_MS = 1_000;
+/**
+ * Processes sharing a class (Redis) each send the tally they read after their own writes, and the adapter orders
+ * nothing across processes: a tally read while another process was committing can reach the tablet after that
+ * process's newer one. So each sends the class's tally once more when its writes have been quiet this long; those
+ * last reads all see the same state, in whatever order they arrive.
+ */
+export const SETTLE_MS = 1_000;
 
 export interface LiveViewDeps {
   storage: Storage;
@@ -78,6 +85,23 @@ export function createLiveView({ storage, broadcaster, now, onError, isOnlyProce
   /** Classes whose presence count failed, with the timer that tries again (one per class, however many failed). */
   const presenceRetries = new Map<string, NodeJS.Timeout>();
 
+  /** Per class this process wrote to lately (shared classes only): the timer of its settling tally. */
+  const settles = new Map<string, NodeJS.Timeout>();
+
+  function settleLater(classId: string): void {
+    if (isOnlyProcess) return;
+    const due = settles.get(classId);
+    if (due) {
+      due.refresh();
+      return;
+    }
+    const settle = setTimeout(() => {
+      settles.delete(classId);
+      tallies.request(classId);
+    }, SETTLE_MS);
+    settles.set(classId, settle);
+  }
+
   function retryPresence(classId: string): void {
     if (presenceRetries.has(classId)) return;
     const retry = setTimeout(() => {
@@ -117,14 +141,20 @@ export function createLiveView({ storage, broadcaster, now, onError, isOnlyProce
       broadcaster.toParticipants(record.id, 'class:state', publicState(record, at));
       broadcaster.toInstructors(record.id, 'class:instructor-state', instructorState(record, at));
       liveTallies.classChanged(record, change);
-      if (record.status !== 'ended') tallies.request(record.id);
+      if (record.status !== 'ended') {
+        tallies.request(record.id);
+        settleLater(record.id);
+      }
     },
     /** The class's run state, for checking a flag against it (see LiveTallies.runOf). */
     runOf: (classId: string) => liveTallies.runOf(classId),
     /** Runs a write of one of the class's flags; the tablet gets the tally it changed (a change: not null). */
     async flagWrite<T>(classId: string, run: () => Promise<T>, changeOf: (result: T) => TallyChange | null): Promise<T> {
       const result = await liveTallies.write(classId, run, changeOf);
-      if (changeOf(result)) tallies.request(classId);
+      if (changeOf(result)) {
+        tallies.request(classId);
+        settleLater(classId);
+      }
       return result;
     },
     /** Someone joined, connected or left. */
@@ -157,6 +187,8 @@ export function createLiveView({ storage, broadcaster, now, onError, isOnlyProce
       presence.stop();
       for (const retry of presenceRetries.values()) clearTimeout(retry);
       presenceRetries.clear();
+      for (const settle of settles.values()) clearTimeout(settle);
+      settles.clear();
       alerts.stop();
       pendingAlerts.clear();
     },
