@@ -51,6 +51,8 @@ export interface TestServerOptions {
   logger?: Logger;
   /** FEEDBACK_WINDOW_MINUTES: a short one lets a test see the window close. */
   feedbackWindowMinutes?: number;
+  /** The clock every service reads instead of `Date.now` (a test moves it on rather than wait). */
+  now?: () => number;
   /** MAX_PARTICIPANTS_PER_CLASS instead of the default. */
   maxParticipantsPerClass?: number;
   /**
@@ -104,6 +106,7 @@ async function listen(dataDir: string, port: number, options: TestServerOptions)
     // Every test client comes from 127.0.0.1: the per-address join limit is lifted unless a test sets it.
     rateLimits: { ...UNLIMITED_JOINS, ...options.rateLimits },
     signInDelay: options.signInDelay,
+    now: options.now,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(port, '127.0.0.1', resolve));
   return { app, storage, redis };
