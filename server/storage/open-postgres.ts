@@ -34,12 +34,33 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Storag
   pool.on('error', (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: await currentSchema(db) });
+    await migrateDespiteOthersSchemas(db, await currentSchema(db));
   } catch (error) {
     await db.destroy();
     throw new Error(`DATABASE_URL: PostgreSQL storage could not be opened (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   return createKyselyStorage(db, isPostgresUniqueViolation, isPostgresSerializationFailure);
+}
+
+/** How many times a migration is tried when another schema of the database vanished under its catalog read. */
+const MIGRATION_ATTEMPTS = 5;
+const INVALID_SCHEMA_NAME = '3F000';
+
+/**
+ * Kysely's migrator lists the tables of every schema the role may use, to find its own: a schema dropped by
+ * someone else during that read fails it ("schema … does not exist"), though ours is there. Nothing was migrated
+ * by then, so it is tried again.
+ */
+async function migrateDespiteOthersSchemas(db: Kysely<Database>, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: schema });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const isOthers = code === INVALID_SCHEMA_NAME && !String((error as Error).message).includes(`"${schema}"`);
+      if (!isOthers || attempt === MIGRATION_ATTEMPTS) throw error;
+    }
+  }
 }
 
 async function currentSchema(db: Kysely<Database>): Promise<string> {

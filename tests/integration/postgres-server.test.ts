@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp } from '../helpers/clients.js';
+import { openPostgres } from '../../server/storage/open-postgres.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -42,4 +43,32 @@ describe('a server on PostgreSQL', () => {
     await waitFor(() => expect(last(tablet, 'presence:updated')).toEqual({ connected: 1, joined: 1 }));
     expect(await server.storage.participants.count(opened.classId)).toBe(1);
   });
+});
+
+describe('opening PostgreSQL storage', () => {
+  it('succeeds while other schemas of the same database are created and dropped', async () => {
+    // Kysely's migrator lists the tables of every schema it may use: one dropped by someone else in the middle of
+    // that listing ("schema … does not exist") must not fail this server's start. Seen with test files' schemas.
+    // Other servers' starts and test files' ends, side by side with this one's (without the retry, about one run
+    // in two failed here).
+    let churning = true;
+    const churn = (async () => {
+      while (churning) {
+        const other = await createTestSchema();
+        await openPostgres(other.url).then((storage) => storage.close());
+        await other.drop();
+      }
+    })();
+    try {
+      for (let i = 0; i < 12; i++) {
+        const mine = await createTestSchema();
+        const storage = await openPostgres(mine.url);
+        await storage.close();
+        await mine.drop();
+      }
+    } finally {
+      churning = false;
+      await churn;
+    }
+  }, 60_000);
 });
