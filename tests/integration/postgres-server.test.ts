@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp } from '../helpers/clients.js';
 import { openPostgres } from '../../server/storage/open-postgres.js';
+import { closeAllSockets, connectInstructor, connectParticipant, emitAck, last, openClass, signUp } from '../helpers/clients.js';
 import { createTestSchema, type TestSchema } from '../helpers/postgres-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -48,9 +48,8 @@ describe('a server on PostgreSQL', () => {
 describe('opening PostgreSQL storage', () => {
   it('succeeds while other schemas of the same database are created and dropped', async () => {
     // Kysely's migrator lists the tables of every schema it may use: one dropped by someone else in the middle of
-    // that listing ("schema … does not exist") must not fail this server's start. Seen with test files' schemas.
-    // Other servers' starts and test files' ends, side by side with this one's (without the retry, about one run
-    // in two failed here).
+    // that listing ("schema … does not exist") must not fail this start. The churn is other servers' starts and
+    // test files' ends side by side (without the retry, about one run in two failed here).
     let churning = true;
     const churn = (async () => {
       while (churning) {
