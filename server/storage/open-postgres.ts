@@ -2,7 +2,16 @@
  * The shared engine: PostgreSQL through a connection pool, for several server processes. Only the connection
  * lives here; the queries are the same Kysely ones SQLite runs.
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Dialect,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './database.js';
@@ -32,9 +41,9 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Storag
   // An idle connection that breaks (a database restart) is dropped by the pool and replaced on the next query;
   // without a listener the 'error' event would end the process.
   pool.on('error', (err) => logger?.warn({ err }, 'an idle PostgreSQL connection failed'));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: postgresDialect(pool) });
   try {
-    await migrateDespiteOthersSchemas(db, await currentSchema(db));
+    await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: await currentSchema(db) });
   } catch (error) {
     await db.destroy();
     throw new Error(`DATABASE_URL: PostgreSQL storage could not be opened (${error instanceof Error ? error.message : String(error)})`, { cause: error });
@@ -42,25 +51,42 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Storag
   return createKyselyStorage(db, isPostgresUniqueViolation, isPostgresSerializationFailure);
 }
 
-/** How many times a migration is tried when another schema of the database vanished under its catalog read. */
-const MIGRATION_ATTEMPTS = 5;
-const INVALID_SCHEMA_NAME = '3F000';
-
 /**
- * Kysely's migrator lists the tables of every schema the role may use, to find its own: a schema dropped by
- * someone else during that read fails it ("schema … does not exist"), though ours is there. Nothing was migrated
- * by then, so it is tried again.
+ * Kysely's own introspector reads the tables of every schema the role may use, to find its migration tables,
+ * and fails when another schema is dropped during that read ("schema … does not exist", "relation … does not
+ * exist"), though ours is there. This one reads the current schema only, and only the table names: all the
+ * migrator asks of it.
  */
-async function migrateDespiteOthersSchemas(db: Kysely<Database>, schema: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateToLatest(db as Kysely<unknown>, { migrationTableSchema: schema });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const isOthers = code === INVALID_SCHEMA_NAME && !String((error as Error).message).includes(`"${schema}"`);
-      if (!isOthers || attempt === MIGRATION_ATTEMPTS) throw error;
-    }
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(this.db);
+    return rows.flatMap(({ name }) => (name ? [{ name }] : []));
   }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; isView: boolean }>`
+      select c.relname as name, n.nspname as schema, c.relkind = 'v' as "isView"
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(this.db);
+    return rows.map((row) => ({ ...row, columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
+}
+
+/** The dialect every Kysely on PostgreSQL here uses, so a migration never reads another schema's catalog. */
+export function postgresDialect(pool: pg.Pool): Dialect {
+  return new OwnSchemaPostgresDialect({ pool });
 }
 
 async function currentSchema(db: Kysely<Database>): Promise<string> {

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrateTo } from '../../server/storage/migrations.js';
-import { openPostgres } from '../../server/storage/open-postgres.js';
+import { openPostgres, postgresDialect } from '../../server/storage/open-postgres.js';
 import { openSqlite } from '../../server/storage/open-sqlite.js';
 import type { Storage } from '../../server/storage/storage.js';
 import { createTestSchema } from '../helpers/postgres-schema.js';
@@ -81,7 +81,7 @@ describe('migration 005 backfills the live aggregates', () => {
   it('on PostgreSQL', async () => {
     const schema = await createTestSchema();
     try {
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) }) });
+      const db = new Kysely<unknown>({ dialect: postgresDialect(new pg.Pool({ connectionString: schema.url, max: 1 })) });
       await migrateTo(db, '004-after-class', { migrationTableSchema: schema.name });
       await writeOldRows(db);
       await db.destroy();
