@@ -4,8 +4,8 @@
  * `databaseUrl` and `redisUrl` several such processes serve the same classes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -94,13 +94,35 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedSe
   };
 }
 
-/** A TCP port that was free a moment ago, for a server that must come back on the same port after a restart. */
+/**
+ * A TCP port that was free a moment ago, for a server that must come back on the same port after a restart.
+ * Drawn below the kernel's ephemeral range: a port from there can be taken, between the kill and the restart, by
+ * any outgoing connection or port-0 listener of the tests running beside (CI saw EADDRINUSE on a restart).
+ */
 export async function freePort(): Promise<number> {
+  const lowest = lowestEphemeralPort();
+  const floor = 10_000;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = floor + Math.floor(Math.random() * (lowest - floor));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found between ${floor} and ${lowest}`);
+}
+
+function lowestEphemeralPort(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** Removes a spawned server's data folder once no process uses it. */
