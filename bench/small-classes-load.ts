@@ -157,7 +157,7 @@ function flag(participant: Participant): void {
   const { live } = participant;
   flags.sent++;
   const sentAt = performance.now();
-  participant.socket.timeout(ACK_TIMEOUT_MS).emit('flag:submit', { flagId: randomUUID(), cueIndex: state.cueIndex, kind: flags.sent % 2 ? 'tension' : 'relief' }, (error, ack) => {
+  participant.socket.timeout(ACK_TIMEOUT_MS).emit('flag:submit', { flagId: randomUUID(), cueIndex: state.cueIndex, revision: state.revision, kind: flags.sent % 2 ? 'tension' : 'relief' }, (error, ack) => {
     const now = performance.now();
     if (error) flags.errors.timeout = (flags.errors.timeout ?? 0) + 1;
     else if (!ack.ok) flags.errors[ack.error.code] = (flags.errors[ack.error.code] ?? 0) + 1;

@@ -5,7 +5,7 @@ import { bySequencePosition, keepAddedCue, keepCuesOffer, sequencePositions, typ
 
 const cue = (text: string, extra: Partial<ClassCue> = {}): ClassCue => ({ text, regions: [], ...extra });
 /** A class of the sequence A B C with X added after A and Y after B. */
-const classCues = [cue('A'), cue('X', { isAdded: true, note: 'only for me', regions: ['neck'] }), cue('B'), cue('Y', { isAdded: true }), cue('C')];
+const classCues = [cue('A'), cue('X', { isAdded: true, note: 'only for me', regions: ['neck'] }), cue('B'), cue('Y', { isAdded: true, addedAtRevision: 7 }), cue('C')];
 const sequence: KeepTarget = { cues: [cue('A'), cue('B'), cue('C')] as Cue[], ownerId: 'owner', isLibrary: false };
 const ended = { status: 'ended' as const, cues: classCues };
 
@@ -32,7 +32,7 @@ describe('Keep in the sequence', () => {
     if (!result.ok) throw new Error(result.message);
     expect(result.sequenceCues.map((c) => c.text)).toEqual(['A', 'B', 'Y', 'C']);
     expect(result.sequenceCues[2]).toEqual({ text: 'Y', regions: [] });
-    expect(result.classCues[3]).toEqual({ text: 'Y', regions: [], isAdded: true, isKept: true });
+    expect(result.classCues[3]).toEqual({ text: 'Y', regions: [], isAdded: true, addedAtRevision: 7, isKept: true });
     expect(result.classCues.filter((c) => c.isKept)).toHaveLength(1);
   });
 

@@ -54,7 +54,7 @@ export function keepAddedCue(
   if (sequence.ownerId !== instructorId) return refuse('sequence/not_found', 'No such sequence.');
   if (sequence.cues.length >= sequenceLimits.cuesMax) return refuse('sequence/cue_limit', `A sequence holds at most ${sequenceLimits.cuesMax} cues.`);
   const position = keepPosition(facts.cues, cueIndex, sequence.cues);
-  const { isAdded: _added, isKept: _kept, ...kept } = cue;
+  const { isAdded: _added, addedAtRevision: _revision, isKept: _kept, ...kept } = cue;
   return {
     ok: true,
     classCues: facts.cues.map((c, i) => (i === cueIndex ? { ...c, isKept: true } : c)),

@@ -5,6 +5,7 @@ import {
   applyCommand,
   autoAdvanceAt,
   canFlag,
+  cueIndexNow,
   reachedAfterInsert,
   remainingMs,
   type Actor,
@@ -184,7 +185,7 @@ describe('adding a cue during the class', () => {
     expect(result).toMatchObject({ ok: true, insertedAt: 2, state: { status: 'running', cueIndex: 1, cueCount: 4, cueEndsAt: NOW + 12_000, revision: 6 } });
     if (!result.ok) throw new Error('unreachable');
     expect(result.cues.map((c) => c.text)).toEqual(['Breathe', 'Shoulders', 'Soften the neck', 'Jaw']);
-    expect(result.cues[2]).toEqual({ text: 'Soften the neck', regions: ['neck'], isAdded: true });
+    expect(result.cues[2]).toEqual({ text: 'Soften the neck', regions: ['neck'], isAdded: true, addedAtRevision: 6 });
     // The sequence's own cues are not marked.
     expect(result.cues.filter((c) => c.isAdded)).toHaveLength(1);
   });
@@ -238,4 +239,37 @@ describe('adding a cue during the class', () => {
     expect(reachedAfterInsert(3, 2, 1)).toBe(4);
     expect(reachedAfterInsert(3, 2, 2)).toBe(4);
   });
+
+  it('a cue a phone showed before cues were added is found where those additions moved it', () => {
+    // A B C D at revision 10; back on A, X added after it (revision 12): A X B C D.
+    const once = addAll(['A', 'B', 'C', 'D'], [['X12', 1, 12]]);
+    expect(once.map((c) => c.text)).toEqual(['A', 'X12', 'B', 'C', 'D']);
+    // D, tapped as cue 3 at revision 10, is cue 4 now; A (before the insertion) stays.
+    expect(cueIndexNow(once, 3, 10)).toBe(4);
+    expect(cueIndexNow(once, 0, 10)).toBe(0);
+    // B, tapped as cue 1: the new cue went in at its place, so B moved down.
+    expect(cueIndexNow(once, 1, 10)).toBe(2);
+    // A phone that had seen the addition (revision 12 or later) already numbered the cues as they are.
+    expect(cueIndexNow(once, 3, 12)).toBe(3);
+    expect(cueIndexNow(once, 4, 13)).toBe(4);
+
+    // Two more: Y after B (revision 15), then Z after A (revision 17), which moves X, Y and the rest down.
+    const thrice = addAll(['A', 'B', 'C', 'D'], [['X12', 1, 12], ['Y15', 3, 15], ['Z17', 1, 17]]);
+    expect(thrice.map((c) => c.text)).toEqual(['A', 'Z17', 'X12', 'B', 'Y15', 'C', 'D']);
+    const original = ['A', 'B', 'C', 'D'];
+    for (const [seen, text] of original.entries()) expect(thrice[cueIndexNow(thrice, seen, 10)]?.text).toBe(text);
+    // Seen after X was added (A X B C D): each still lands on its own cue.
+    for (const [seen, text] of ['A', 'X12', 'B', 'C', 'D'].entries()) expect(thrice[cueIndexNow(thrice, seen, 12)]?.text).toBe(text);
+    // Seen after Y (A X B Y C D).
+    for (const [seen, text] of ['A', 'X12', 'B', 'Y15', 'C', 'D'].entries()) expect(thrice[cueIndexNow(thrice, seen, 16)]?.text).toBe(text);
+  });
 });
+
+/** The cues after adding one cue per [text, insertedAt, revision], in turn, as addCue places them. */
+function addAll(texts: string[], additions: [string, number, number][]): ClassCue[] {
+  let cues: ClassCue[] = texts.map((text) => ({ text, regions: [] }));
+  for (const [text, insertedAt, revision] of additions) {
+    cues = [...cues.slice(0, insertedAt), { text, regions: [], isAdded: true, addedAtRevision: revision }, ...cues.slice(insertedAt)];
+  }
+  return cues;
+}

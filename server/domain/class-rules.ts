@@ -70,11 +70,29 @@ export function addCue(state: ClassRunState, command: CueAdd, actor: Actor, cont
   }
   if (state.cueCount >= MAX_CUES_PER_CLASS) return refuse('class/cue_limit', `A class holds at most ${MAX_CUES_PER_CLASS} cues.`);
   const insertedAt = state.cueIndex + 1;
-  const cues: ClassCue[] = [...context.cues.slice(0, insertedAt), { ...command.cue, isAdded: true }, ...context.cues.slice(insertedAt)];
+  const revision = state.revision + 1;
+  const added: ClassCue = { ...command.cue, isAdded: true, addedAtRevision: revision };
+  const cues: ClassCue[] = [...context.cues.slice(0, insertedAt), added, ...context.cues.slice(insertedAt)];
   const grown = { ...state, cueCount: state.cueCount + 1 };
   const durations = cues.map((cue) => (cue.durationSeconds === undefined ? null : cue.durationSeconds * 1000));
   const next = command.at === 'now' ? enterCue(grown, insertedAt, { ...context, cueDurationsMs: durations }) : grown;
-  return { ok: true, state: { ...next, revision: state.revision + 1 }, cues, insertedAt };
+  return { ok: true, state: { ...next, revision }, cues, insertedAt };
+}
+
+/**
+ * Where a cue that a phone showed as `cueIndex` at revision `seenRevision` is now: each cue added since went in
+ * at some place, and moved that place and every cue after it one down. A phone's taps kept while it was offline
+ * arrive after such additions, and must count for the cue that was on its screen.
+ */
+export function cueIndexNow(cues: Pick<ClassCue, 'addedAtRevision'>[], cueIndex: number, seenRevision: number): number {
+  const addedSince = cues.flatMap((cue, index) => (cue.addedAtRevision !== undefined && cue.addedAtRevision > seenRevision ? [{ index, revision: cue.addedAtRevision }] : []));
+  let now = cueIndex;
+  for (const cue of addedSince.sort((a, b) => a.revision - b.revision)) {
+    // Where it went when it was added: later additions before it have moved it down since.
+    const insertedAt = cue.index - addedSince.filter((later) => later.revision > cue.revision && later.index < cue.index).length;
+    if (now >= insertedAt) now++;
+  }
+  return now;
 }
 
 /**

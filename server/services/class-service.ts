@@ -6,14 +6,14 @@ import type { ClassCommand, ClassCue, CueAdd, CueKept, InstructorClassState, Pub
 import { normalizeJoinCode } from '../../shared/join-code.js';
 import type { FeedbackSubmit } from '../../shared/schemas/feedback.js';
 import type { FlagDetail, FlagSubmit } from '../../shared/schemas/flag.js';
-import { addCue, applyCommand, canFlag, reachedAfterInsert, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
+import { addCue, applyCommand, canFlag, cueIndexNow, reachedAfterInsert, type Actor, type ClassRunState, type TimerCommand } from '../domain/class-rules.js';
 import { DEFAULT_FEEDBACK_WINDOW_MS, feedbackClosesAt, isFeedbackOpen } from '../domain/feedback-rules.js';
 import { DEFAULT_MAX_PARTICIPANTS_PER_CLASS, MAX_FLAGS_PER_PARTICIPANT_CUE, undoableSince } from '../domain/flag-rules.js';
 import { isCodeOpen, mayJoinAsNew } from '../domain/join-rules.js';
 import { instructorState, publicState } from '../domain/projections.js';
 import { canUseSequence } from '../domain/clinic-rules.js';
 import { keepAddedCue } from '../domain/added-cues.js';
-import type { ClassRecord, Storage } from '../storage/storage.js';
+import type { ClassRecord, ClassRun, Storage } from '../storage/storage.js';
 import { createClassTimers } from './class-timers.js';
 import type { LiveView } from './live-view.js';
 
@@ -58,6 +58,16 @@ export function createClassService(deps: ClassServiceDeps) {
     // Another instructor's class answers exactly like a missing one.
     if (!record || record.instructorId !== instructorId) throw new AppError('class/not_found', 'No such class.');
     return record;
+  }
+
+  /**
+   * The flag's cue as the class numbers its cues now. Only a flag tapped before the class's latest change can
+   * be numbered otherwise (a cue added since moved it): then the cues are read, to see what was added when.
+   */
+  async function cueTapped(run: ClassRun, flag: FlagSubmit): Promise<number> {
+    if (flag.revision === undefined || flag.revision >= run.revision) return flag.cueIndex;
+    const record = await storage.classes.get(run.id);
+    return record ? cueIndexNow(record.cues, flag.cueIndex, flag.revision) : flag.cueIndex;
   }
 
   async function existingClass(classId: string): Promise<ClassRecord> {
@@ -234,12 +244,13 @@ export function createClassService(deps: ClassServiceDeps) {
       // The run state only: the cues' JSON is not read for a flag.
       const run = await live.runOf(classId);
       if (!run) throw new AppError('class/not_found', 'No such class.');
-      if (!canFlag(run, flag.cueIndex)) {
+      const cueIndex = await cueTapped(run, flag);
+      if (!canFlag(run, cueIndex)) {
         throw new AppError('flag/invalid_cue', 'This class is not running or has not shown this cue.');
       }
       const result = await live.flagWrite(
         classId,
-        () => storage.flags.insert({ ...flag, classId, participantId, createdAt: now() }, MAX_FLAGS_PER_PARTICIPANT_CUE),
+        () => storage.flags.insert({ ...flag, cueIndex, classId, participantId, createdAt: now() }, MAX_FLAGS_PER_PARTICIPANT_CUE),
         (inserted) => (inserted.status === 'stored' ? inserted.change : null),
       );
       if (result.status === 'capped') {

@@ -10,9 +10,10 @@ export const MAX_CUES_PER_CLASS = sequenceLimits.cuesMax + 50;
 
 /**
  * A cue of a class's snapshot: one of its sequence's, or one the instructor added during the class
- * (`isAdded`). `isKept`: an added cue the instructor later kept in the sequence from the summary.
+ * (`isAdded`, and `addedAtRevision`: the class's revision the addition made, so a flag tapped on a phone that had
+ * not seen it yet can be renumbered). `isKept`: an added cue the instructor later kept in the sequence from the summary.
  */
-export type ClassCue = Cue & { isAdded?: true; isKept?: true };
+export type ClassCue = Cue & { isAdded?: true; addedAtRevision?: number; isKept?: true };
 
 /** Where a class is in its life. */
 export type ClassStatus = 'lobby' | 'running' | 'paused' | 'ended';

@@ -4,11 +4,13 @@ import { MAX_CUES_PER_CLASS } from './class.js';
 
 /**
  * One Tension or Relief tap. `flagId` is made on the phone, so a retried delivery counts once; `cueIndex` is
- * the cue that was on the screen when it was tapped, even if the class has moved on since.
+ * the cue that was on the screen when it was tapped, even if the class has moved on since, numbered as in the
+ * class state of `revision` the phone showed then (cues added since move the cues after them).
  */
 export const flagSubmitSchema = z.object({
   flagId: z.uuid(),
   cueIndex: z.number().int().min(0).max(MAX_CUES_PER_CLASS - 1),
+  revision: z.number().int().min(0).optional(),
   kind: z.enum(['tension', 'relief']),
   region: z.enum(regionIds).optional(),
   strength: z.number().int().min(1).max(3).optional(),

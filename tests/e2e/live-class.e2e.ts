@@ -58,13 +58,18 @@ test('three phones flag with where and how strong; the tablet shows counts and t
   await screenshot(p1, 'phone-cue-countdown');
 });
 
-test('a phone cut off the network keeps its taps and counts them once when back, on the current cue', async ({ browser, server }) => {
+test('a phone cut off the network keeps its taps and counts them once when back, for the cue it showed, though a cue was added before it', async ({
+  browser,
+  server,
+}) => {
   const { desk, code } = await openClassOnTablet(browser, server.url, 1);
   const proxy = await startTcpProxy(server.url);
   try {
     const phone = await joinPhone(browser, proxy.url, code);
     await desk.getByRole('button', { name: 'Start class' }).click();
-    await expect(cue(phone)).toContainText(/1 of \d+/);
+    await desk.getByRole('button', { name: 'Next cue' }).click();
+    await expect(cue(phone)).toContainText(/2 of \d+/);
+    const tapped = (await cue(phone).locator('.cue-text').textContent()) ?? '';
 
     proxy.cut();
     await expect(phone.getByRole('status').filter({ hasText: /Reconnecting|Offline/ })).toBeVisible();
@@ -74,21 +79,31 @@ test('a phone cut off the network keeps its taps and counts them once when back,
     await phone.getByRole('button', { name: 'Done' }).click();
     await expect(phone.getByRole('status').filter({ hasText: 'Offline. 2 taps kept' })).toBeVisible();
     await screenshot(phone, 'phone-offline');
-    // Meanwhile the class moves on.
-    await desk.getByRole('button', { name: 'Next cue' }).click();
+    // Meanwhile the class goes back and a cue is added after the first: the tapped cue is now the third.
+    await desk.getByRole('button', { name: 'Previous cue' }).click();
+    await desk.getByRole('button', { name: 'Add a cue' }).click();
+    const form = desk.getByRole('dialog', { name: 'Add a cue' });
+    await form.getByRole('textbox', { name: 'Cue text' }).fill('Slow down');
+    await form.getByRole('button', { name: 'Show next' }).click();
+    await expect(desk.getByRole('dialog')).toHaveCount(0);
 
     const live = desk.getByRole('region', { name: 'Live responses' });
     proxy.restore();
     const backAt = Date.now();
-    await expect(cue(phone)).toContainText(/2 of \d+/, { timeout: 1500 });
+    await expect(cue(phone)).toContainText(/1 of \d+/, { timeout: 1500 });
     const backMs = Date.now() - backAt;
     expect(backMs).toBeLessThan(1500);
-    // The two taps belong to cue 1, where they were made.
-    await desk.getByRole('button', { name: 'Previous cue' }).click();
+    await expect(phone.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);
+    // The two taps belong to the cue they were made on, not to the cue that took its number.
+    await desk.getByRole('button', { name: 'Next cue' }).click();
+    await expect(desk.getByText(/^2 of \d+$/)).toBeVisible();
+    await expect(live).toContainText('0 Tension');
+    await desk.getByRole('button', { name: 'Next cue' }).click();
+    await expect(desk.getByText(/^3 of \d+$/)).toBeVisible();
+    await expect(desk.locator('.stage')).toContainText(tapped);
     await expect(live).toContainText('1 Tension');
     await expect(live).toContainText('1 Relief');
     await expect(live).toContainText('from 1 participant');
-    await expect(phone.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);
   } finally {
     await proxy.close();
   }

@@ -82,7 +82,7 @@ export function headlessPhone(url: string, code: string, token = randomUUID()): 
     stats,
     flag(kind) {
       if (!state || state.cueIndex < 0 || state.status === 'lobby') return null;
-      const flag: FlagSubmit = { flagId: randomUUID(), cueIndex: state.cueIndex, kind };
+      const flag: FlagSubmit = { flagId: randomUUID(), cueIndex: state.cueIndex, revision: state.revision, kind };
       made.push(flag);
       outbox.send({ event: 'flag:submit', payload: flag });
       return flag;

@@ -66,7 +66,7 @@ describe('Add a cue during a class', () => {
     // Show next: the phones stay on cue 1 of now 4; Next brings the added cue.
     const next = await add(tablet, { text: 'Let the jaw hang', regions: ['jaw'] }, 'next');
     expect(next).toMatchObject({ cueIndex: 0, cueCount: 4 });
-    expect(next.cues[1]).toEqual({ text: 'Let the jaw hang', regions: ['jaw'], isAdded: true });
+    expect(next.cues[1]).toEqual({ text: 'Let the jaw hang', regions: ['jaw'], isAdded: true, addedAtRevision: next.revision });
     await waitFor(() => phones.forEach((p) => expect(last(p, 'class:state')).toMatchObject({ cueIndex: 0, cueCount: 4, cue: { text: 'Breathe' } })));
     await sendCommand(tablet, 'next');
     await waitFor(() =>
@@ -111,6 +111,37 @@ describe('Add a cue during a class', () => {
     await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 3, tension: 1, relief: 0, participants: 1 }]));
     // A flag for "Rest" sent by its new index still counts, up to the cue's last shown index.
     expect(await emitAck(phones[1]!, 'flag:submit', tap(3, 'relief'))).toMatchObject({ ok: true });
+  });
+
+  it('counts a tap kept on a phone while cues were added for the cue that was on its screen', async () => {
+    const { tablet, phones } = await runningClass();
+    const [offline, online] = phones as [TestSocket, TestSocket];
+    await sendCommand(tablet, 'jump', { cueIndex: 2 });
+    await waitFor(() => expect(last(offline, 'class:state')).toMatchObject({ cueIndex: 2, cue: { text: 'Rest' } }));
+    // Tapped on "Rest" (cue 2) and kept: the phone is offline while the class goes back and two cues are added.
+    const kept = tap(2, 'tension', { revision: last(offline, 'class:state')!.revision });
+    const keptOnFirst = tap(0, 'relief', { revision: last(offline, 'class:state')!.revision });
+    await sendCommand(tablet, 'jump', { cueIndex: 0 });
+    await add(tablet, { text: 'Slow down', regions: [] }, 'next');
+    await sendCommand(tablet, 'jump', { cueIndex: 2 });
+    await add(tablet, { text: 'Open the chest', regions: [] }, 'next');
+    // Breathe, Slow down, Shoulders down, Open the chest, Rest.
+    await waitFor(() => expect(last(online, 'class:state')).toMatchObject({ cueIndex: 2, cueCount: 5 }));
+
+    // Back online: "Rest" is cue 4 now, and "Breathe" is still cue 0.
+    expect(await emitAck(offline, 'flag:submit', kept)).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect(await emitAck(offline, 'flag:submit', keptOnFirst)).toMatchObject({ ok: true, data: { duplicate: false } });
+    // A phone that saw the additions numbers the cues as they are now.
+    expect(await emitAck(online, 'flag:submit', tap(2, 'tension', { revision: last(online, 'class:state')!.revision }))).toMatchObject({ ok: true });
+    await waitFor(() =>
+      expect(last(tablet, 'tally:updated')?.cues).toEqual([
+        { cueIndex: 0, tension: 0, relief: 1, participants: 1 },
+        { cueIndex: 2, tension: 1, relief: 0, participants: 1 },
+        { cueIndex: 4, tension: 1, relief: 0, participants: 1 },
+      ]),
+    );
+    // Sent again (its ack was lost), it is the same flag: acknowledged, not counted twice.
+    expect(await emitAck(offline, 'flag:submit', kept)).toMatchObject({ ok: true, data: { duplicate: true } });
   });
 
   it('answers bad input and anyone but the class’s instructor with an error, and changes nothing', async () => {

@@ -143,7 +143,7 @@ export class ParticipantClass {
     const flagId = randomId();
     this.#lastFlag = { flagId, kind, tappedAt: Date.now() };
     this.#journey.flag(flagId, state.cueIndex, kind);
-    this.#send({ event: 'flag:submit', payload: { flagId, cueIndex: state.cueIndex, kind } });
+    this.#send({ event: 'flag:submit', payload: { flagId, cueIndex: state.cueIndex, revision: state.revision, kind } });
   }
 
   /** Adds where and how strong to the last flag. */
