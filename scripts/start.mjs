@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { SERVER_NODE_ARGS } from './server-node-args.mjs';
 import { BUILD_STAMP, sourceHash } from './source-hash.mjs';
 
 const ENTRY = 'dist/server/server/index.js';
@@ -27,6 +28,6 @@ if (canBuild && (current !== stamped || !existsSync(ENTRY))) {
 }
 
 // The server replaces this process's role: signals go to it, its exit code is ours.
-const server = spawn(process.execPath, [ENTRY], { stdio: 'inherit' });
+const server = spawn(process.execPath, [...SERVER_NODE_ARGS, ENTRY], { stdio: 'inherit' });
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SERVER_NODE_ARGS } from '../../scripts/server-node-args.mjs';
 import { SERVER_BUNDLE } from './server-bundle.js';
 
 export interface SpawnedServer {
@@ -38,9 +39,9 @@ export interface SpawnOptions {
 }
 
 const ENTRY_ARGS = {
-  source: ['--enable-source-maps', SERVER_BUNDLE],
+  source: [...SERVER_NODE_ARGS, '--enable-source-maps', SERVER_BUNDLE],
   // BENCH_CPU_PROF=DIR: each compiled server writes a CPU profile there when it exits (for Chromium's DevTools).
-  built: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'dist/server/server/index.js'],
+  built: [...SERVER_NODE_ARGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), 'dist/server/server/index.js'],
 };
 
 export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {

@@ -5,10 +5,11 @@
  * with plain node. Needs a build (npm test builds first); the first start here builds if the stamp is stale.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { SERVER_NODE_ARGS } from '../../scripts/server-node-args.mjs';
 import { freePort } from '../helpers/spawn-server.js';
 
 const children: ChildProcess[] = [];
@@ -27,6 +28,24 @@ function npmStart(port: number, dataDir: string): { child: ChildProcess; output:
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   children.push(child);
   return { child, output };
+}
+
+const ENTRY = 'dist/server/server/index.js';
+
+/** The command lines of the processes in a process group (npm, the start script, the server). */
+function commandLinesIn(group: number): string[][] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        // The process group is the fifth field of stat, after the name in parentheses.
+        const afterName = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        if (Number(afterName[2]) !== group) return [];
+        return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 
 /** Milliseconds from now until /healthz answers ok. */
@@ -64,6 +83,10 @@ it('a SIGKILLed server started again with npm start answers /healthz at once, wi
     expect(ms).toBeLessThan(10_000);
     expect(second.output.join('')).not.toContain('building');
     expect(readFileSync('dist/build-stamp', 'utf8')).toBe(stamp);
+    // The server runs with the V8 options of scripts/server-node-args.mjs, and `npm run serve` says the same.
+    expect(commandLinesIn(second.child.pid!).find((args) => args.includes(ENTRY))).toEqual([process.execPath, ...SERVER_NODE_ARGS, ENTRY]);
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.serve).toBe(['node', ...SERVER_NODE_ARGS, ENTRY].join(' '));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
