@@ -86,13 +86,13 @@ export function addCue(state: ClassRunState, command: CueAdd, actor: Actor, cont
  */
 export function cueIndexNow(cues: Pick<ClassCue, 'addedAtRevision'>[], cueIndex: number, seenRevision: number): number {
   const addedSince = cues.flatMap((cue, index) => (cue.addedAtRevision !== undefined && cue.addedAtRevision > seenRevision ? [{ index, revision: cue.addedAtRevision }] : []));
-  let now = cueIndex;
+  let moved = cueIndex;
   for (const cue of addedSince.sort((a, b) => a.revision - b.revision)) {
     // Where it went when it was added: later additions before it have moved it down since.
     const insertedAt = cue.index - addedSince.filter((later) => later.revision > cue.revision && later.index < cue.index).length;
-    if (now >= insertedAt) now++;
+    if (moved >= insertedAt) moved++;
   }
-  return now;
+  return moved;
 }
 
 /**
