@@ -80,19 +80,14 @@ export function addCue(state: ClassRunState, command: CueAdd, actor: Actor, cont
 }
 
 /**
- * Where a cue that a phone showed as `cueIndex` at revision `seenRevision` is now: each cue added since went in
- * at some place, and moved that place and every cue after it one down. A phone's taps kept while it was offline
+ * Where a cue that a phone showed as `cueIndex` at revision `seenRevision` is now. Cues are only ever added, so the
+ * phone's list is today's without the cues added since, in the same order. A phone's taps kept while it was offline
  * arrive after such additions, and must count for the cue that was on its screen.
  */
 export function cueIndexNow(cues: Pick<ClassCue, 'addedAtRevision'>[], cueIndex: number, seenRevision: number): number {
-  const addedSince = cues.flatMap((cue, index) => (cue.addedAtRevision !== undefined && cue.addedAtRevision > seenRevision ? [{ index, revision: cue.addedAtRevision }] : []));
-  let moved = cueIndex;
-  for (const cue of addedSince.sort((a, b) => a.revision - b.revision)) {
-    // Where it went when it was added: later additions before it have moved it down since.
-    const insertedAt = cue.index - addedSince.filter((later) => later.revision > cue.revision && later.index < cue.index).length;
-    if (moved >= insertedAt) moved++;
-  }
-  return moved;
+  const seen = cues.flatMap((cue, index) => (cue.addedAtRevision !== undefined && cue.addedAtRevision > seenRevision ? [] : [index]));
+  // A cue the phone cannot have shown: left as sent, for the rule that refuses cues not shown yet.
+  return seen[cueIndex] ?? cueIndex;
 }
 
 /**

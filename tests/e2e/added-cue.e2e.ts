@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { Sequence } from '../../shared/schemas/sequence.js';
 import type { ClassSummary } from '../../shared/schemas/summary.js';
-import { cue, endClassOnTablet, joinPhone } from './class-steps.js';
+import { addCueOnTablet, cue, endClassOnTablet, joinPhone } from './class-steps.js';
 import { expect, expectAccessible, newTablet, PHONE, screenshot, test } from './fixtures.js';
 
 const own = {
@@ -161,11 +161,7 @@ test('a class of a clinic library sequence says on its summary why an added cue 
   const details = (await (await desk.request.post(`${server.url}/api/classes`, { data: { sequenceId: library!.id } })).json()) as ClassDetails;
   await desk.goto(`${server.url}/instructor/classes/${details.class.classId}`);
   await desk.getByRole('button', { name: 'Start class' }).click();
-  await desk.getByRole('button', { name: 'Add a cue' }).click();
-  const form = desk.getByRole('dialog', { name: 'Add a cue' });
-  await form.getByRole('textbox', { name: 'Cue text' }).fill('Let the jaw hang loose');
-  await form.getByRole('button', { name: 'Show now' }).click();
-  await expect(desk.getByRole('dialog')).toHaveCount(0);
+  await addCueOnTablet(desk, 'Let the jaw hang loose', 'Show now');
   await endClassOnTablet(desk);
   await desk.getByRole('link', { name: 'Open summary' }).click();
 

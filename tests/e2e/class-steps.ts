@@ -51,3 +51,12 @@ export async function endClassOnTablet(desk: Page): Promise<void> {
   await desk.getByRole('dialog').getByRole('button', { name: 'End class' }).click();
   await expect(desk.getByRole('dialog')).toHaveCount(0);
 }
+
+/** Adds a typed cue on the tablet, shown now or next, and waits for the form to close. */
+export async function addCueOnTablet(desk: Page, text: string, at: 'Show now' | 'Show next'): Promise<void> {
+  await desk.getByRole('button', { name: 'Add a cue' }).click();
+  const form = desk.getByRole('dialog', { name: 'Add a cue' });
+  await form.getByRole('textbox', { name: 'Cue text' }).fill(text);
+  await form.getByRole('button', { name: at }).click();
+  await expect(desk.getByRole('dialog')).toHaveCount(0);
+}

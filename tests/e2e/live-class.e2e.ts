@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { cue, joinPhone, openClassOnTablet, endClassOnTablet } from './class-steps.js';
+import { addCueOnTablet, cue, joinPhone, openClassOnTablet, endClassOnTablet } from './class-steps.js';
 import { expect, expectAccessible, screenshot, startClock, stopClock, test } from './fixtures.js';
 
 
@@ -81,11 +81,7 @@ test('a phone cut off the network keeps its taps and counts them once when back,
     await screenshot(phone, 'phone-offline');
     // Meanwhile the class goes back and a cue is added after the first: the tapped cue is now the third.
     await desk.getByRole('button', { name: 'Previous cue' }).click();
-    await desk.getByRole('button', { name: 'Add a cue' }).click();
-    const form = desk.getByRole('dialog', { name: 'Add a cue' });
-    await form.getByRole('textbox', { name: 'Cue text' }).fill('Slow down');
-    await form.getByRole('button', { name: 'Show next' }).click();
-    await expect(desk.getByRole('dialog')).toHaveCount(0);
+    await addCueOnTablet(desk, 'Slow down', 'Show next');
 
     const live = desk.getByRole('region', { name: 'Live responses' });
     proxy.restore();
