@@ -144,6 +144,24 @@ describe('Add a cue during a class', () => {
     expect(await emitAck(offline, 'flag:submit', kept)).toMatchObject({ ok: true, data: { duplicate: true } });
   });
 
+  it('a phone sending old revisions in a flood moves nothing beyond the cues shown, and counts at most its cap', async () => {
+    const { tablet, phones } = await runningClass();
+    const [hostile] = phones as [TestSocket, TestSocket];
+    await add(tablet, { text: 'Slow down', regions: [] }, 'next');
+    for (const revision of [-1, 1.5, '3', null]) {
+      expect(await emitUnchecked(hostile, 'flag:submit', { ...tap(0, 'tension'), revision }), String(revision)).toMatchObject({ ok: false, error: { code: 'input/invalid' } });
+    }
+    // Numbered as before the addition, cue 1 ("Shoulders down") is cue 2 now: not shown yet.
+    expect(await emitAck(hostile, 'flag:submit', tap(1, 'tension', { revision: 0 }))).toMatchObject({ ok: false, error: { code: 'flag/invalid_cue' } });
+    // Two hundred at once, each with the oldest revision: every one answered, at most the cap counted.
+    const answers = await Promise.all(Array.from({ length: 200 }, () => emitAck(hostile, 'flag:submit', tap(0, 'tension', { revision: 0 }))));
+    const counted = answers.filter((answer) => answer.ok && !answer.data.duplicate).length;
+    expect(answers.every((answer) => answer.ok || ['rate/limited', 'flag/limit_reached'].includes(answer.error.code))).toBe(true);
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThanOrEqual(20);
+    await waitFor(() => expect(last(tablet, 'tally:updated')?.cues).toEqual([{ cueIndex: 0, tension: counted, relief: 0, participants: 1 }]));
+  });
+
   it('answers bad input and anyone but the class’s instructor with an error, and changes nothing', async () => {
     const { opened, tablet, phones } = await runningClass();
     const revision = last(tablet, 'class:instructor-state')!.revision;
