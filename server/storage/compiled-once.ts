@@ -15,20 +15,38 @@ class Placeholder {
 }
 
 /** Anything that runs a compiled query: the database, or a transaction on it. */
-interface Executor {
+export interface Executor {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
+/** A query's SQL with its values in their places, whose rows are `R`s: for Kysely or for SQLite directly. */
+export interface BoundQuery<R> {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** Only a type: what a row of the result is. */
+  readonly row?: R;
+}
+
+export interface CompiledOnceQuery<P, R> {
+  /** Runs the query with these values. */
+  (executor: Executor, values: P): Promise<QueryResult<R>>;
+  /** The query with these values, to run later (see transaction-steps.ts). */
+  bind(values: P): BoundQuery<R>;
 }
 
 const placeholders = new Proxy({}, { get: (_target, name) => new Placeholder(String(name)) });
 
-export function compiledOnce<P extends Record<string, unknown>, R>(
-  build: (values: P) => Compilable<R>,
-): (executor: Executor, values: P) => Promise<QueryResult<R>> {
+export function compiledOnce<P extends Record<string, unknown>, R>(build: (values: P) => Compilable<R>): CompiledOnceQuery<P, R> {
   let compiled: CompiledQuery<R> | undefined;
-  return (executor, values) => {
+  function bind(values: P): BoundQuery<R> {
     compiled ??= build(placeholders as P).compile();
     const parameters = compiled.parameters.map((p) => (p instanceof Placeholder ? values[p.name] : p));
     if (parameters.includes(undefined)) throw new Error(`a value is missing for: ${compiled.sql}`);
-    return executor.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);
+    return { sql: compiled.sql, parameters };
+  }
+  const run = (executor: Executor, values: P) => {
+    const { sql, parameters } = bind(values);
+    return executor.executeQuery(CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>);
   };
+  return Object.assign(run, { bind });
 }

@@ -2,9 +2,10 @@
  * Flags over Kysely, and the live tallies written with them. Every change to a flag (insert, detail, undo) adds
  * itself to `cue_tally_shards`, `region_tallies` and `participant_cue_flags` in the same transaction, with atomic
  * increments, so a tally is a read of a few rows, exact across processes and after a crash (a transaction
- * either happened whole or not at all).
+ * either happened whole or not at all). A new flag's transaction, the hot path, is written as steps
+ * (transaction-steps.ts) that SQLite runs at once, without Kysely's layers around each statement.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RegionId } from '../../shared/regions.js';
 import type { CueTally, FlagKind, RegionTally } from '../../shared/schemas/flag.js';
 import type { TallyChange } from '../domain/live-tally.js';
@@ -12,7 +13,8 @@ import type { FlagFigures, FlagGroup } from '../domain/summary.js';
 import type { Database } from './database.js';
 import { compiledOnce } from './compiled-once.js';
 import type { KyselyContext } from './kysely-context.js';
-import type { FlagStorage } from './storage.js';
+import type { FlagStorage, NewFlag } from './storage.js';
+import { rowsOf, runSteps, type Steps } from './transaction-steps.js';
 
 /** Thrown inside a flag transaction to roll it back with this outcome. */
 class Refused extends Error {
@@ -53,7 +55,7 @@ function summedCueTallies(db: Kysely<Database>) {
 /** How many times a detail is retried when another change to the same flag got in between. */
 const DETAIL_ATTEMPTS = 20;
 
-export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStorage {
+export function kyselyFlags({ db, isUniqueViolation, transactNow }: KyselyContext): FlagStorage {
   const insertFlag = compiledOnce((v: { id: string; classId: string; cueIndex: number; participantId: string; kind: FlagKind; region: string | null; strength: number | null; createdAt: number }) =>
     db.insertInto('flags').values({
       id: v.id,
@@ -148,8 +150,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
   );
 
   /** Adds `delta` flags of this kind (and `participantsDelta` participants) to the cue's and the region's tallies. */
-  async function addToTallies(
-    trx: Transaction<Database>,
+  function* addToTallies(
     classId: string,
     cueIndex: number,
     participantId: string,
@@ -157,31 +158,39 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
     region: string | null,
     delta: number,
     participantsDelta: number,
-  ): Promise<void> {
+  ): Steps<void> {
     const tension = kind === 'tension' ? delta : 0;
     const relief = kind === 'relief' ? delta : 0;
-    await addToCue(trx, { classId, cueIndex, shard: shardOf(participantId), tension, relief, participants: participantsDelta });
-    if (region !== null) await addToRegion(trx, classId, cueIndex, kind, region, delta);
+    yield* rowsOf(addToCue.bind({ classId, cueIndex, shard: shardOf(participantId), tension, relief, participants: participantsDelta }));
+    if (region !== null) yield* addToRegion(classId, cueIndex, kind, region, delta);
   }
 
-  async function addToRegion(trx: Transaction<Database>, classId: string, cueIndex: number, kind: FlagKind, region: string, delta: number) {
-    await addToRegionRow(trx, { classId, cueIndex, region, tension: kind === 'tension' ? delta : 0, relief: kind === 'relief' ? delta : 0 });
+  function* addToRegion(classId: string, cueIndex: number, kind: FlagKind, region: string, delta: number): Steps<void> {
+    yield* rowsOf(addToRegionRow.bind({ classId, cueIndex, region, tension: kind === 'tension' ? delta : 0, relief: kind === 'relief' ? delta : 0 }));
+  }
+
+  /** A new flag's transaction: stored, counted for its participant and cue, added to the tallies; or refused. */
+  function* insertSteps(flag: NewFlag, maxPerParticipantCue: number): Steps<TallyChange> {
+    const { classId, cueIndex, participantId, flagId } = flag;
+    const region: RegionId | null = flag.region ?? null;
+    yield* rowsOf(insertFlag.bind({ id: flagId, classId, cueIndex, participantId, kind: flag.kind, region, strength: flag.strength ?? null, createdAt: flag.createdAt }));
+    const [counted] = yield* rowsOf(countFlag.bind({ classId, cueIndex, participantId, flagId, max: maxPerParticipantCue }));
+    // Not counted: the cap, or a re-delivery of an undone flag (rare: one more read tells which).
+    if (!counted) {
+      const tombstones = yield* rowsOf(findTombstone.bind({ id: flagId }));
+      throw new Refused(tombstones.length > 0 ? 'duplicate' : 'capped');
+    }
+    const isFirstOfParticipant = Number(counted.flags) === 1;
+    yield* addToTallies(classId, cueIndex, participantId, flag.kind, region, 1, isFirstOfParticipant ? 1 : 0);
+    return { type: 'counted', cueIndex, kind: flag.kind, region, createdAt: flag.createdAt, isFirstOfParticipant };
   }
 
   return {
     async insert(flag, maxPerParticipantCue) {
       try {
-        const change = await db.transaction().execute(async (trx): Promise<TallyChange> => {
-          const { classId, cueIndex, participantId, flagId } = flag;
-          const region: RegionId | null = flag.region ?? null;
-          await insertFlag(trx, { id: flagId, classId, cueIndex, participantId, kind: flag.kind, region, strength: flag.strength ?? null, createdAt: flag.createdAt });
-          const [counted] = (await countFlag(trx, { classId, cueIndex, participantId, flagId, max: maxPerParticipantCue })).rows;
-          // Not counted: the cap, or a re-delivery of an undone flag (rare: one more read tells which).
-          if (!counted) throw new Refused((await findTombstone(trx, { id: flagId })).rows.length > 0 ? 'duplicate' : 'capped');
-          const isFirstOfParticipant = Number(counted.flags) === 1;
-          await addToTallies(trx, classId, cueIndex, participantId, flag.kind, region, 1, isFirstOfParticipant ? 1 : 0);
-          return { type: 'counted', cueIndex, kind: flag.kind, region, createdAt: flag.createdAt, isFirstOfParticipant };
-        });
+        // At once on SQLite when its connection is free; otherwise (PostgreSQL, or SQLite busy) through Kysely.
+        const atOnce = transactNow?.(() => insertSteps(flag, maxPerParticipantCue));
+        const change = atOnce?.done ? atOnce.value : await db.transaction().execute((trx) => runSteps(insertSteps(flag, maxPerParticipantCue), trx));
         return { status: 'stored', change };
       } catch (error) {
         if (error instanceof Refused) return { status: error.outcome };
@@ -216,8 +225,8 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
           const cueIndex = Number(row.cue_index);
           const from = row.region as RegionId | null;
           if (from !== region) {
-            if (from !== null) await addToRegion(trx, row.class_id, cueIndex, kind, from, -1);
-            if (region !== null) await addToRegion(trx, row.class_id, cueIndex, kind, region, 1);
+            if (from !== null) await runSteps(addToRegion(row.class_id, cueIndex, kind, from, -1), trx);
+            if (region !== null) await runSteps(addToRegion(row.class_id, cueIndex, kind, region, 1), trx);
           }
           return { type: 'moved', cueIndex, kind, from, to: region };
         });
@@ -250,7 +259,7 @@ export function kyselyFlags({ db, isUniqueViolation }: KyselyContext): FlagStora
         const wasLastOfParticipant = counted !== undefined && Number(counted.flags) === 0;
         const kind = deleted.kind as FlagKind;
         const region = deleted.region as RegionId | null;
-        await addToTallies(trx, deleted.class_id, cueIndex, participantId, kind, region, -1, wasLastOfParticipant ? -1 : 0);
+        await runSteps(addToTallies(deleted.class_id, cueIndex, participantId, kind, region, -1, wasLastOfParticipant ? -1 : 0), trx);
         return { type: 'undone', cueIndex, kind, region, createdAt: Number(deleted.created_at), wasLastOfParticipant };
       });
     },

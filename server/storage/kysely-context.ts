@@ -7,12 +7,15 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ClassStatus } from '../../shared/schemas/class.js';
 import type { Cue, Language } from '../../shared/schemas/sequence.js';
 import type { Database } from './database.js';
+import type { TransactNow } from './sqlite-transact-now.js';
 import type { ClassRecord } from './storage.js';
 
 export interface KyselyContext {
   db: Kysely<Database>;
   isUniqueViolation: (error: unknown) => boolean;
   isSerializationFailure: (error: unknown) => boolean;
+  /** SQLite only: runs a hot transaction's steps at once, without Kysely (sqlite-transact-now.ts). */
+  transactNow?: TransactNow;
 }
 
 /** A stored class row as the rest of the server sees it. */

@@ -3,12 +3,11 @@
  * PostgreSQL; the engine-specific part (opening the connection, recognising its errors) lives in
  * `open-sqlite.ts` and `open-postgres.ts`.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { kyselyAccounts } from './accounts.js';
 import { kyselyAlerts } from './alerts.js';
 import { kyselyArchive } from './archive.js';
 import { kyselyClasses } from './classes.js';
-import type { Database } from './database.js';
 import { kyselyFeedback } from './feedback.js';
 import { kyselyFlags } from './flags.js';
 import { createClinicStorage } from './kysely-clinic.js';
@@ -18,13 +17,9 @@ import { kyselySequences } from './sequences.js';
 import { kyselySessions } from './sessions.js';
 import type { Storage } from './storage.js';
 
-/** See `KyselyContext` for what the error recognisers mean. */
-export function createKyselyStorage(
-  db: Kysely<Database>,
-  isUniqueViolation: (error: unknown) => boolean,
-  isSerializationFailure: (error: unknown) => boolean,
-): Storage {
-  const context: KyselyContext = { db, isUniqueViolation, isSerializationFailure };
+/** See `KyselyContext` for what the engine gives. */
+export function createKyselyStorage(context: KyselyContext): Storage {
+  const { db } = context;
   return {
     async ping() {
       await sql`select 1`.execute(db);

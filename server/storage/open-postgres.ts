@@ -48,7 +48,7 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Storag
     await db.destroy();
     throw new Error(`DATABASE_URL: PostgreSQL storage could not be opened (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
-  return createKyselyStorage(db, isPostgresUniqueViolation, isPostgresSerializationFailure);
+  return createKyselyStorage({ db, isUniqueViolation: isPostgresUniqueViolation, isSerializationFailure: isPostgresSerializationFailure });
 }
 
 /**

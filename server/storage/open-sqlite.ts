@@ -8,6 +8,7 @@ import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+import { sqliteTransactNow } from './sqlite-transact-now.js';
 import type { Storage } from './storage.js';
 
 /** Opens (creating when missing) `attune.sqlite` in `dataDir` and brings its schema up to date. */
@@ -22,10 +23,16 @@ export async function openSqlite(dataDir: string): Promise<Storage> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrateToLatest(db as Kysely<unknown>);
   // One connection, so transactions never interleave and none ever loses a serialization race.
-  const storage = createKyselyStorage(db, isSqliteUniqueViolation, () => false);
+  const storage = createKyselyStorage({
+    db,
+    isUniqueViolation: isSqliteUniqueViolation,
+    isSerializationFailure: () => false,
+    transactNow: sqliteTransactNow(sqlite, statements),
+  });
   const checkpointer = startCheckpointer(file);
   return {
     ...storage,
