@@ -1,22 +1,19 @@
 /**
  * After class in real Chromium: four phones, the end turns them into the feedback form (three send, one skips
  * and stays skipped after a reload); the instructor reads the summary, downloads the CSV and JSON exports and
- * opens the printable page; after three classes of one sequence, its trend. Its own server, so the account
- * and the history are this file's alone.
+ * opens the printable page. Its own server, so the account and the history are this file's alone; the trend
+ * after several classes is trend.e2e.ts.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import type { ClassDetails } from '../../shared/schemas/class.js';
 import type { ClassSummary } from '../../shared/schemas/summary.js';
-import type { Sequence } from '../../shared/schemas/sequence.js';
-import { closeAllSockets, connectInstructor, connectParticipant, emitAck, httpClient, last, type TestSocket } from '../helpers/clients.js';
+import { closeAllSockets } from '../helpers/clients.js';
 import { removeDataDir, type SpawnedServer } from '../helpers/spawn-server.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { firstEnglishSequence, fullScreenshot, openClassOf, signIn, watchPolicy } from './after-class-steps.js';
 import { endClassOnTablet } from './class-steps.js';
 import { expect, expectAccessible, newPhone, newTablet, PHONE, screenshot, TABLET, test, startServer } from './fixtures.js';
 
 let server: SpawnedServer;
-test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   // A 45-second feedback window: feedback is published in one batch when it closes (so no answer can be timed).
   server = await startServer({ env: { FEEDBACK_WINDOW_MINUTES: '0.75' } });
@@ -27,55 +24,13 @@ test.afterAll(async () => {
   if (server) removeDataDir(server);
 });
 
-/** The whole page, not just the viewport (these pages are long), which must not run off the side. */
-async function fullScreenshot(page: Page, name: string): Promise<void> {
-  const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-scroll, .visually-hidden'))
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
-      .slice(0, 5);
-  });
-  expect(overflow, `${name}: wider than the page`).toEqual([]);
-  await page.screenshot({ path: `tests/e2e/.screens/${name}.png`, fullPage: true });
-}
-
-/** What the browser refuses under the server's Content-Security-Policy, as it says so on the console. */
-function watchPolicy(page: Page): string[] {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
-  });
-  return violations;
-}
-
-const credentials = { email: 'lead@clinic.test', password: 'correct horse battery' };
-
-/** Signs the tablet's browser in (creating the first account on the first call) and returns its cookie. */
-async function signIn(page: Page): Promise<string> {
-  const signup = await page.request.post(`${server.url}/api/auth/signup`, { data: credentials });
-  if (!signup.ok()) expect((await page.request.post(`${server.url}/api/auth/signin`, { data: credentials })).ok()).toBe(true);
-  const session = (await page.context().cookies()).find((c) => c.name === 'attune_session');
-  return `attune_session=${session!.value}`;
-}
-
-async function firstEnglishSequence(page: Page): Promise<Sequence> {
-  const sequences = (await (await page.request.get(`${server.url}/api/library`)).json()) as Sequence[];
-  return sequences.find((s) => s.language === 'en')!;
-}
-
-async function openClassOf(page: Page, sequenceId: string): Promise<ClassDetails['class']> {
-  const details = (await (await page.request.post(`${server.url}/api/classes`, { data: { sequenceId } })).json()) as ClassDetails;
-  return details.class;
-}
-
 test('four phones end the class: three send feedback, one skips; the summary, its exports and the printable page', async ({ browser }) => {
   test.setTimeout(300_000);
   const { page: desk } = await newTablet(browser);
   const violations = watchPolicy(desk);
-  await signIn(desk);
-  const sequence = await firstEnglishSequence(desk);
-  const opened = await openClassOf(desk, sequence.id);
+  await signIn(desk, server.url);
+  const sequence = await firstEnglishSequence(desk, server.url);
+  const opened = await openClassOf(desk, server.url, sequence.id);
 
   const phones: Page[] = [];
   // The fourth phone reads Czech.
@@ -213,91 +168,3 @@ test('four phones end the class: three send feedback, one skips; the summary, it
   expect(violations).toEqual([]);
 });
 
-/** Runs a class of `phones` over sockets: cue 1 tension from all but one, relief from one; feedback from all. */
-async function runClassOverSockets(cookie: string, sequenceId: string, phones: number, rating: number): Promise<void> {
-  const instructor = httpClient(server.url, cookie);
-  const { class: opened } = await instructor.json<ClassDetails>('POST', '/api/classes', { sequenceId });
-  const tablet = await connectInstructor(server.url, instructor, opened.classId);
-  await waitFor(() => expect(last(tablet, 'class:instructor-state')).toBeDefined());
-  const participants: TestSocket[] = [];
-  for (let i = 0; i < phones; i++) participants.push(await connectParticipant(server.url, opened.code));
-  const command = async (type: 'start' | 'next' | 'previous' | 'end') => {
-    const ack = await emitAck(tablet, 'class:command', { type, revision: last(tablet, 'class:instructor-state')!.revision });
-    expect(ack.ok).toBe(true);
-    await waitFor(() => expect(last(tablet, 'class:instructor-state')!.revision).toBe((ack as { data: { revision: number } }).data.revision));
-  };
-  await command('start');
-  for (const [i, phone] of participants.entries()) {
-    const kind = i === 0 ? 'relief' : 'tension';
-    expect((await emitAck(phone, 'flag:submit', { flagId: crypto.randomUUID(), cueIndex: 0, kind })).ok).toBe(true);
-  }
-  await command('end');
-  for (const phone of participants) expect((await emitAck(phone, 'feedback:submit', { feeling: 'better', rating })).ok).toBe(true);
-  closeAllSockets();
-}
-
-test('the trend of a sequence after three of its classes, and the list of past classes', async ({ browser }) => {
-  test.setTimeout(300_000);
-  const { page: desk } = await newTablet(browser);
-  const violations = watchPolicy(desk);
-  const cookie = await signIn(desk);
-  const sequence = await firstEnglishSequence(desk);
-  // The first test ran one class of this sequence; two more, of five and six phones.
-  await runClassOverSockets(cookie, sequence.id, 5, 5);
-  await runClassOverSockets(cookie, sequence.id, 6, 3);
-
-  await desk.goto(`${server.url}/instructor/history`);
-  const rows = desk.getByRole('table').getByRole('row');
-  await expect(rows).toHaveCount(4); // the header and three classes, newest first
-  await expect(rows.nth(1)).toContainText('6');
-  // Scores appear once each class's feedback window has closed (45 s here): all answers at once.
-  await expect(async () => {
-    await desk.reload();
-    await expect(rows.nth(1)).toContainText('3 / 5', { timeout: 1_000 });
-  }).toPass({ timeout: 120_000 });
-  await expect(rows.nth(3)).toContainText('4 / 5');
-  await expectAccessible(desk, 'history');
-  await screenshot(desk, 'tablet-history');
-  await desk.setViewportSize(PHONE);
-  await fullScreenshot(desk, 'phone-history');
-  await desk.setViewportSize(TABLET);
-
-  await rows.nth(1).getByRole('link', { name: sequence.title, exact: true }).click();
-  await expect(desk).toHaveURL(new RegExp(`/instructor/sequences/${sequence.id}/trend$`));
-  await expect(desk.getByRole('heading', { level: 1 })).toHaveText(sequence.title);
-  await expect(desk.getByText(/^3 classes, from /)).toBeVisible();
-  await expect(desk.locator('svg.line-chart').first()).toBeVisible();
-  // The tables are there for screen readers all along, and shown to everyone on request.
-  const scoreTable = desk.getByRole('table', { name: 'Feedback score over time' });
-  await expect(scoreTable.getByRole('row')).toHaveCount(4);
-  await expect(scoreTable).toContainText('3');
-  // One cue's lines come on demand, from its row of the tension grid.
-  await desk.getByRole('button', { name: /Lines of cue 1$/ }).click();
-  await expect(desk.getByRole('table', { name: 'Cue 1, class by class' })).toContainText('0.8'); // 4 tension taps of 5 participants
-  await expectAccessible(desk, 'trend');
-  await screenshot(desk, 'tablet-trend');
-  await fullScreenshot(desk, 'tablet-trend-full');
-  await desk.getByRole('button', { name: 'Show as tables' }).click();
-  await expect(desk.getByRole('button', { name: 'Show as tables' })).toHaveAttribute('aria-pressed', 'true');
-  await expect(scoreTable).toBeVisible();
-  await expect(desk.locator('svg.line-chart')).toHaveCount(0);
-  await expectAccessible(desk, 'trend as tables');
-  await screenshot(desk, 'tablet-trend-tables');
-  await desk.getByRole('button', { name: 'Show as tables' }).click();
-  await desk.setViewportSize(PHONE);
-  await expectAccessible(desk, 'trend on a phone');
-  await fullScreenshot(desk, 'phone-trend');
-
-  // The same page in Czech.
-  await desk.setViewportSize(TABLET);
-  await desk.getByRole('button', { name: 'Čeština' }).click();
-  await expect(desk.getByRole('heading', { name: 'Hodnocení v čase' })).toBeVisible();
-  await expectAccessible(desk, 'trend in Czech');
-  await screenshot(desk, 'tablet-trend-cs');
-  await desk.goto(`${server.url}/instructor/history`);
-  await desk.getByRole('link', { name: /^Souhrn: / }).first().click();
-  await expect(desk.getByRole('heading', { name: 'Zpětná vazba' })).toBeVisible();
-  await expectAccessible(desk, 'summary in Czech');
-  await screenshot(desk, 'tablet-summary-cs');
-  expect(violations).toEqual([]);
-});
