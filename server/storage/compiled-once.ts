@@ -22,7 +22,8 @@ export interface Executor {
 /** A query's SQL with its values in their places, whose rows are `R`s: for Kysely or for SQLite directly. */
 export interface BoundQuery<R> {
   readonly sql: string;
-  readonly parameters: readonly unknown[];
+  /** Made afresh by each `bind`, so whoever runs the query may hand it on as it is. */
+  readonly parameters: unknown[];
   /** Only a type: what a row of the result is. */
   readonly row?: R;
 }
@@ -46,7 +47,7 @@ export function compiledOnce<P extends Record<string, unknown>, R>(build: (value
   }
   const run = (executor: Executor, values: P) => {
     const { sql, parameters } = bind(values);
-    return executor.executeQuery(CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>);
+    return executor.executeQuery(CompiledQuery.raw(sql, parameters) as CompiledQuery<R>);
   };
   return Object.assign(run, { bind });
 }

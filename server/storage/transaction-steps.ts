@@ -20,7 +20,7 @@ export function* rowsOf<R>(query: BoundQuery<R>): Generator<BoundQuery<unknown>,
 export async function runSteps<T>(steps: Steps<T>, executor: Executor): Promise<T> {
   let step = steps.next();
   while (!step.done) {
-    const { rows } = await executor.executeQuery(CompiledQuery.raw(step.value.sql, [...step.value.parameters]));
+    const { rows } = await executor.executeQuery(CompiledQuery.raw(step.value.sql, step.value.parameters));
     step = steps.next(rows);
   }
   return step.value;
